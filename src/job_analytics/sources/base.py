@@ -1,0 +1,70 @@
+"""What every source is: a short declaration that fetches pages and maps one raw record to canonical fields.
+
+Retries, rate limits, concurrency and bronze writing are shared code in ``job_analytics.ingest``; a source
+never retries, sleeps or writes.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+import httpx
+
+
+@dataclass
+class Page:
+    """One API response: the records it held, in order, and the URL asked (no secrets in it)."""
+
+    url: str
+    records: list[Any]
+
+
+@dataclass
+class RawPosting:
+    """A raw record mapped to canonical field names; values are still the source's own (normalized in silver)."""
+
+    source_job_id: str
+    title: str
+    company: str | None = None
+    location: str | None = None  # free text as the source gives it
+    is_remote: bool | None = None
+    employment_type: str | None = None  # the source's own vocabulary
+    salary_text: str | None = None  # free text, when the source has no structured salary
+    salary_min: float | None = None
+    salary_max: float | None = None
+    salary_currency: str | None = None
+    salary_period: str | None = None
+    description_html: str | None = None
+    tags: list[str] = field(default_factory=list)
+    url: str | None = None
+    posted_at: datetime | None = None  # timezone-aware, UTC
+
+
+class Source(ABC):
+    """A job API. ``name`` is the registry name; ``path`` is appended to ``<NAME>_BASE_URL``."""
+
+    name: ClassVar[str]
+    path: ClassVar[str]
+
+    def __init__(self, settings: Any):
+        self.settings = settings
+
+    @property
+    def base_url(self) -> str:
+        return getattr(self.settings, f"{self.name}_base_url").rstrip("/")
+
+    def headers(self) -> dict[str, str]:
+        """Extra request headers (API keys). Never logged."""
+        return {}
+
+    @abstractmethod
+    def pages(self, client: httpx.Client) -> Iterator[Page]:
+        """Request the API page by page through ``client`` (its base URL is ``base_url``)."""
+
+    @abstractmethod
+    def to_posting(self, raw: Any) -> RawPosting:
+        """Map one raw record; raise ``errors.BadRecord(reason)`` when it cannot be a posting."""
