@@ -22,7 +22,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -94,8 +94,9 @@ class Lake:
 
     # -- run summaries ------------------------------------------------------------------------------------------
     def write_run_summary(self, day: date, stage: str, summary: dict) -> Path:
+        """Record what a stage did for ``day`` (stamped ``finished_at``, UTC); a re-run overwrites it."""
         path = self.run_summary_path(day, stage)
-        write_json_atomic(path, summary)
+        write_json_atomic(path, {**summary, "finished_at": datetime.now(UTC).isoformat()})
         return path
 
     def read_run_summary(self, day: date, stage: str) -> dict | None:

@@ -23,7 +23,7 @@ def _env(name: str, *seed_names: str) -> AliasChoices:
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(
-        env_prefix=PREFIX, env_file=".env", extra="ignore", populate_by_name=True
+        env_prefix=PREFIX, env_file=".env", env_ignore_empty=True, extra="ignore", populate_by_name=True
     )
 
     # -- lake and engines ------------------------------------------------------------------------------------
@@ -41,8 +41,12 @@ class Settings(BaseSettings):
     jsearch_base_url: str = "https://jsearch.p.rapidapi.com"
     demo_data_dir: Path | None = None  # default: the recordings bundled with the package
     rapidapi_key: SecretStr | None = Field(default=None, validation_alias=_env("rapidapi_key", "RAPIDAPI_KEY"))
+    remotive_categories: Annotated[list[str], NoDecode] = []  # comma list; empty: the whole board in one page
     http_timeout_seconds: float = 30.0
     http_max_attempts: int = 5
+    http_backoff_seconds: float = 1.0  # first retry wait (exponential, jittered)
+    http_backoff_max_seconds: float = 60.0  # cap on any retry wait, Retry-After included
+    requests_per_second: float = 2.0  # per source; 0 = no limit (the demo replay is never limited)
     max_pages: int = 20
     min_sources_ok: int = 1
 
@@ -58,11 +62,14 @@ class Settings(BaseSettings):
     s3_silver_bucket: str | None = Field(default=None, validation_alias=_env("s3_silver_bucket", "S3_SILVER_BUCKET"))
     s3_gold_bucket: str | None = Field(default=None, validation_alias=_env("s3_gold_bucket", "S3_GOLD_BUCKET"))
 
+    # -- orchestration ---------------------------------------------------------------------------------------
+    task_retries: int = 2
+
     # -- maintenance -----------------------------------------------------------------------------------------
     retention_days: int = 90
     maintenance_dry_run: bool = True
 
-    @field_validator("sources", mode="before")
+    @field_validator("sources", "remotive_categories", mode="before")
     @classmethod
     def _split_sources(cls, value: object) -> object:
         if isinstance(value, str):

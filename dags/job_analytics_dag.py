@@ -1,0 +1,152 @@
+"""
+### job_analytics_dag — the daily job-market pipeline
+
+Every day at 06:00 UTC: scrape the enabled job sources into bronze, clean them into silver, build the gold
+candidate with dbt (one task per model, tests included), gate it with Great Expectations, publish it to the
+catalog, refresh the dashboard, and send the summary.
+
+```
+scrape_jobs → process_bronze_silver → run_dbt_models → validate_quality ─pass→ update_catalog → refresh_dashboard
+                                                                        └fail─────────────────────────────┴→ send_notifications
+```
+
+A failed quality gate publishes nothing: `update_catalog` and `refresh_dashboard` do not run, the data-quality
+alert is sent, and `watcher` fails the run so it ends **failed**. Each task calls one function of the
+`job_analytics` package with the run's logical date; settings come from the environment (`JOB_ANALYTICS_*`, `.env`).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, timedelta
+
+import pendulum
+from airflow.sdk import TriggerRule, dag, task
+from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
+from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
+
+from job_analytics.settings import Settings
+from job_analytics.transform import dbt_env
+
+SETTINGS = Settings()
+
+
+def _day(context: dict) -> date:
+    """The logical date as a UTC calendar day (a manual run without one uses the moment it was queued)."""
+    when = context.get("logical_date") or context["dag_run"].run_after
+    return when.astimezone(UTC).date()
+
+
+def _run(stage: str, context: dict) -> dict:
+    from airflow.sdk.exceptions import AirflowFailException
+
+    from job_analytics.errors import ConfigError, QualityGateFailed
+    from job_analytics.pipeline import run_stage
+
+    try:
+        return run_stage(stage, Settings(), _day(context))
+    except (QualityGateFailed, ConfigError) as exc:  # retrying cannot fix bad data or a bad setting
+        raise AirflowFailException(str(exc)) from exc
+
+
+def alert_task_failure(context: dict) -> None:
+    """on_failure_callback: one alert per failed task (task, try, error, log URL)."""
+    from job_analytics.notify import task_failed
+
+    ti = context["ti"]
+    task_failed(Settings(), _day(context), task_id=ti.task_id, try_number=getattr(ti, "try_number", None),
+                error=str(context.get("exception") or "unknown error"), log_url=getattr(ti, "log_url", None))
+
+
+default_args = {
+    "owner": "job-analytics",
+    "retries": SETTINGS.task_retries,
+    "retry_delay": timedelta(minutes=2),
+    "retry_exponential_backoff": True,
+    "max_retry_delay": timedelta(minutes=20),
+    "execution_timeout": timedelta(minutes=30),
+    "on_failure_callback": alert_task_failure,
+}
+
+
+@dag(
+    dag_id="job_analytics_dag",
+    schedule="0 6 * * *",
+    start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
+    catchup=False,
+    max_active_runs=1,
+    dagrun_timeout=timedelta(hours=3),
+    default_args=default_args,
+    tags=["job-analytics"],
+    doc_md=__doc__,
+)
+def job_analytics_dag():
+    @task(execution_timeout=timedelta(minutes=45))
+    def scrape_jobs(**context) -> dict:
+        return _run("scrape", context)
+
+    @task
+    def process_bronze_silver(**context) -> dict:
+        return _run("process", context)
+
+    run_dbt_models = DbtTaskGroup(
+        group_id="run_dbt_models",
+        project_config=ProjectConfig(SETTINGS.dbt_project_dir, env_vars=dbt_env(SETTINGS)),
+        profile_config=ProfileConfig(
+            profile_name="job_analytics",
+            target_name="duckdb",
+            profiles_yml_filepath=SETTINGS.dbt_project_dir / "profiles.yml",
+        ),
+        execution_config=ExecutionConfig(
+            execution_mode=ExecutionMode.LOCAL, invocation_mode=InvocationMode.DBT_RUNNER
+        ),
+        # CUSTOM parses the project's files without running dbt, so parsing this DAG stays cheap;
+        # BUILD runs each model with its tests (`dbt build --select <model>`) in one task.
+        render_config=RenderConfig(load_method=LoadMode.CUSTOM, test_behavior=TestBehavior.BUILD),
+        operator_args={"install_deps": False},
+    )
+
+    @task(execution_timeout=timedelta(minutes=15))
+    def validate_quality(**context) -> dict:
+        return _run("validate", context)
+
+    @task(execution_timeout=timedelta(minutes=10))
+    def update_catalog(**context) -> dict:
+        return _run("publish", context)
+
+    @task(execution_timeout=timedelta(minutes=10))
+    def refresh_dashboard(**context) -> dict:
+        return _run("dashboard", context)
+
+    @task(trigger_rule=TriggerRule.ALL_DONE, retries=1, execution_timeout=timedelta(minutes=5))
+    def send_notifications(**context) -> dict:
+        from job_analytics.notify import run
+
+        ti, dag_run = context["ti"], context["dag_run"]
+        try:
+            states = ti.get_task_states(dag_id=dag_run.dag_id, run_ids=[dag_run.run_id])[dag_run.run_id]
+            failed = sorted(t for t, s in states.items() if s == "failed")
+        except Exception:  # noqa: BLE001 - state look-up is best effort; the lake's run summaries still tell
+            failed = []
+        return run(Settings(), _day(context), failed_tasks=failed, since=dag_run.start_date)
+
+    @task(trigger_rule=TriggerRule.ONE_FAILED, retries=0)
+    def watcher() -> None:
+        """Fails the run when any task failed: send_notifications (all_done) would otherwise end it green."""
+        from airflow.sdk.exceptions import AirflowFailException
+
+        raise AirflowFailException("a pipeline task failed; see send_notifications for what and why")
+
+    scrape, process = scrape_jobs(), process_bronze_silver()
+    validate, publish, dashboard, notify = validate_quality(), update_catalog(), refresh_dashboard(), send_notifications()
+    scrape >> process >> run_dbt_models >> validate >> publish >> dashboard >> notify
+    validate >> notify
+    [scrape, process, run_dbt_models, validate, publish, dashboard, notify] >> watcher()
+
+
+dag_object = job_analytics_dag()
+
+if __name__ == "__main__":
+    # `python dags/job_analytics_dag.py` checks that the file parses and shows the task graph.
+    for t in dag_object.tasks:
+        print(f"{t.task_id:48s} ← {sorted(t.upstream_task_ids)}")
+    print(f"{dag_object.dag_id}: {len(dag_object.tasks)} tasks, schedule {dag_object.schedule}")

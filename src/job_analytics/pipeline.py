@@ -1,0 +1,52 @@
+"""The stages in order, and the whole pipeline for one logical date without Airflow (``job-analytics run``)."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from job_analytics.errors import QualityGateFailed
+
+log = logging.getLogger(__name__)
+
+#: stage name (CLI) → (Airflow task id, "module:function"); every function is ``f(settings, day) -> dict``.
+STAGES: dict[str, tuple[str, str]] = {
+    "scrape": ("scrape_jobs", "job_analytics.ingest:run"),
+    "process": ("process_bronze_silver", "job_analytics.process.silver:run"),
+    "dbt": ("run_dbt_models", "job_analytics.transform:run"),
+    "validate": ("validate_quality", "job_analytics.quality.gate:run"),
+    "publish": ("update_catalog", "job_analytics.catalog:publish"),
+    "dashboard": ("refresh_dashboard", "job_analytics.dashboard.render:run"),
+    "notify": ("send_notifications", "job_analytics.notify:run"),
+}
+
+
+def stage_function(name: str) -> Callable[[Any, date], dict]:
+    module, func = STAGES[name][1].split(":")
+    return getattr(importlib.import_module(module), func)
+
+
+def run_stage(name: str, settings: Any, day: date) -> dict:
+    return stage_function(name)(settings, day)
+
+
+def run_all(settings: Any, day: date) -> dict[str, dict]:
+    """Run every stage for ``day``; on failure the notification is still sent, then the error is re-raised."""
+    from job_analytics import notify
+
+    results: dict[str, dict] = {}
+    for name in STAGES:
+        if name == "notify":
+            break
+        try:
+            results[name] = run_stage(name, settings, day)
+        except Exception as exc:
+            failed = [] if isinstance(exc, QualityGateFailed) else [STAGES[name][0]]
+            log.error("stage_failed %s: %s", name, exc)
+            results["notify"] = notify.run(settings, day, failed_tasks=failed)
+            raise
+    results["notify"] = notify.run(settings, day)
+    return results

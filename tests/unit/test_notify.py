@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from job_analytics.lake import Lake
+from job_analytics.notify import compose, run
+from job_analytics.settings import Settings
+
+DAY = date(2024, 1, 1)
+SCRAPE = {"sources": {"demo": {"ok": True, "records": 230}, "remotive": {"ok": False, "records": 0}}}
+PROCESS = {"silver_rows": 210, "quarantined": 20, "quarantined_by_reason": {"missing_id": 2, "duplicate_posting": 18}}
+FAILED_GATE = {"success": False, "evaluated": 9,
+               "failed": [{"expectation": "expect_column_values_to_be_in_set", "column": "country_code",
+                           "observed": "1 unexpected: ['XX']"}]}
+
+
+def test_success_message_has_counts_and_dashboard():
+    msg = compose(DAY, {"scrape": SCRAPE, "process": PROCESS, "validate": {"success": True, "evaluated": 9},
+                        "publish": {"tables": {"fct_job_postings": 210}}, "dashboard": {}}, [],
+                  dashboard_url="/lake/dashboard/index.html")
+    assert msg.kind == "success"
+    assert "demo 230" in msg.text and "remotive 0 (failed)" in msg.text
+    assert "quarantined: 20" in msg.text and "missing_id 2" in msg.text
+    assert "fct_job_postings (210 rows)" in msg.text and "/lake/dashboard/index.html" in msg.text
+
+
+def test_quality_failure_names_expectation_and_observed_value():
+    msg = compose(DAY, {"scrape": SCRAPE, "process": PROCESS, "validate": FAILED_GATE}, ["validate_quality"],
+                  dashboard_url="x")
+    assert msg.kind == "quality_failure"
+    assert "nothing was published" in msg.text
+    assert "expect_column_values_to_be_in_set on country_code: observed 1 unexpected: ['XX']" in msg.text
+
+
+def test_task_failure_without_gate_is_a_failure():
+    msg = compose(DAY, {"scrape": SCRAPE}, ["process_bronze_silver"], dashboard_url="x")
+    assert msg.kind == "failure" and "process_bronze_silver" in msg.text
+
+
+def test_run_ignores_summaries_older_than_this_run(tmp_path):
+    settings = Settings(lake_url=str(tmp_path))
+    Lake(tmp_path).write_run_summary(DAY, "validate", FAILED_GATE)  # left by an earlier run of the same date
+    out = run(settings, DAY, since=datetime.now(UTC) + timedelta(seconds=1), slack=None)
+    written = json.loads((tmp_path / "notifications/2024-01-01/failure.json").read_text())
+    assert out["kind"] == "failure" and "Quality gate: not run." in written["text"]
+
+
+class _Slack:
+    def __init__(self, fail: bool):
+        self.fail, self.sent = fail, []
+
+    def send(self, **kwargs):
+        if self.fail:
+            raise ConnectionError("slack down")
+        self.sent.append(kwargs)
+        return type("R", (), {"status_code": 200})()
+
+
+@pytest.mark.parametrize("fail, delivered", [(False, ["file", "slack"]), (True, ["file"])])
+def test_slack_outage_is_logged_not_raised(tmp_path, fail, delivered):
+    slack = _Slack(fail)
+    out = run(Settings(lake_url=str(tmp_path)), DAY, slack=slack)
+    assert out["delivered_to"] == delivered
+    assert (tmp_path / "notifications/2024-01-01/failure.json").exists()
+
+
+def test_slack_webhook_receives_blocks(tmp_path, httpserver):
+    httpserver.expect_request("/services/T1/B1/x", method="POST").respond_with_data("ok")
+    settings = Settings(lake_url=str(tmp_path), slack_webhook_url=httpserver.url_for("/services/T1/B1/x"))
+    Lake(tmp_path).write_run_summary(DAY, "validate", FAILED_GATE)
+    out = run(settings, DAY)
+    assert out["delivered_to"] == ["file", "slack"]
+    body = json.loads(httpserver.log[0][0].get_data())
+    assert body["blocks"][0]["type"] == "header" and "data-quality" in body["text"]
