@@ -74,6 +74,9 @@ default_args = {
     start_date=pendulum.datetime(2024, 1, 1, tz="UTC"),
     catchup=False,
     max_active_runs=1,
+    # The stages form a chain and the dbt models share one DuckDB file, which takes one writer at a time:
+    # running one task at a time costs nothing here and rules out lock conflicts between sibling models.
+    max_active_tasks=1,
     dagrun_timeout=timedelta(hours=3),
     default_args=default_args,
     tags=["job-analytics"],
@@ -90,7 +93,10 @@ def job_analytics_dag():
 
     run_dbt_models = DbtTaskGroup(
         group_id="run_dbt_models",
-        project_config=ProjectConfig(SETTINGS.dbt_project_dir, env_vars=dbt_env(SETTINGS)),
+        # dbt reads silver up to the run's logical date, so a backfill builds that day's view of the world.
+        project_config=ProjectConfig(
+            SETTINGS.dbt_project_dir, env_vars={**dbt_env(SETTINGS), "JOB_ANALYTICS_AS_OF_DATE": "{{ ds }}"}
+        ),
         profile_config=ProfileConfig(
             profile_name="job_analytics",
             target_name="duckdb",

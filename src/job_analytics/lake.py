@@ -123,6 +123,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; lake files are meant to be read by other users/services
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -21,6 +21,7 @@ class Page:
 
     url: str
     records: list[Any]
+    api: str | None = None  # the records' shape when it is not the source's own (the demo replays several)
 
 
 @dataclass

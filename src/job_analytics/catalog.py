@@ -1,0 +1,110 @@
+"""update_catalog: publish the validated gold candidate (the "publish" of write-audit-publish).
+
+Only a candidate the quality gate passed, and that has not changed since, is published:
+
+- each gold table is exported from the warehouse to ``gold/<table>/data.parquet``, the folder swapped in whole;
+- ``catalog/job_analytics.duckdb`` is rebuilt beside itself with one view per table over that Parquet, carrying
+  the dbt descriptions as comments, and renamed over the old catalog.
+
+Readers see the old table or the new one, and the old catalog or the new one, never half of either. A refused
+publish touches nothing. (The production deployment registers the same Parquet in the AWS Glue Data Catalog.)
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from job_analytics.errors import QualityGateFailed
+from job_analytics.lake import Lake, staged_dir
+from job_analytics.quality.gate import GOLD_TABLES, candidate_fingerprint, connect_candidate
+
+log = logging.getLogger(__name__)
+
+
+def publish(settings: Any, day: date) -> dict:
+    """Publish the candidate for ``day`` if its gate passed; returns and records the "publish" run summary.
+
+    Raises ``QualityGateFailed`` (and publishes nothing) when the "validate" summary for ``day`` is missing or
+    failed, or when the candidate differs from the one the gate validated. Idempotent.
+    """
+    lake = Lake.from_settings(settings)
+    gate = lake.read_run_summary(day, "validate")
+    if not gate or gate.get("success") is not True:
+        raise QualityGateFailed(f"refusing to publish {day}: gate has not passed")
+
+    with connect_candidate(lake, day) as con:
+        if candidate_fingerprint(con) != gate.get("candidate"):
+            raise QualityGateFailed(
+                f"refusing to publish {day}: the gold candidate changed after the gate passed (run validate again)"
+            )
+        docs = _descriptions(con)
+        rows = {table: _export(con, table, lake.gold_table(table)) for table in GOLD_TABLES}
+
+    catalog = build_catalog(lake, docs)
+    summary = {"day": day.isoformat(), "tables": rows, "catalog": str(catalog),
+               "gold": {table: str(lake.gold_table(table)) for table in GOLD_TABLES}}
+    lake.write_run_summary(day, "publish", summary)
+    log.info("published day=%s tables=%s catalog=%s", day, rows, catalog)
+    return summary
+
+
+def build_catalog(lake: Lake, docs: dict[str, dict[str, str]] | None = None) -> Path:
+    """Write the catalog (one view per gold table over its Parquet) beside the old one and swap it in."""
+    docs = docs or {}
+    target = lake.catalog_path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
+    try:
+        with duckdb.connect(str(staging)) as con:
+            for table in GOLD_TABLES:
+                files = _literal(str(lake.gold_table(table) / "*.parquet"))
+                con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({files})")
+                table_docs = docs.get(table, {})
+                about = table_docs.get("") or f"Published gold table {table} (dbt/models/marts/{table}.yml)."
+                con.execute(f"COMMENT ON VIEW {table} IS {_literal(about)}")
+                for column, text in table_docs.items():
+                    if column:
+                        con.execute(f"COMMENT ON COLUMN {table}.{_identifier(column)} IS {_literal(text)}")
+        os.replace(staging, target)
+    finally:
+        staging.unlink(missing_ok=True)
+        Path(f"{staging}.wal").unlink(missing_ok=True)
+    return target
+
+
+def _export(con: duckdb.DuckDBPyConnection, table: str, final: Path) -> int:
+    with staged_dir(final) as stage:
+        (rows,) = con.execute(
+            f"COPY (SELECT * FROM {table}) TO {_literal(str(stage / 'data.parquet'))} (FORMAT parquet)"
+        ).fetchone()
+    return int(rows)
+
+
+def _descriptions(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, str]]:
+    """The dbt descriptions (persisted as comments in the warehouse): ``{table: {"": table doc, column: doc}}``."""
+    docs: dict[str, dict[str, str]] = {table: {} for table in GOLD_TABLES}
+    for table, comment in con.execute("SELECT table_name, comment FROM duckdb_tables()").fetchall():
+        if table in docs and comment:
+            docs[table][""] = " ".join(comment.split())
+    for table, column, comment in con.execute(
+        "SELECT table_name, column_name, comment FROM duckdb_columns()"
+    ).fetchall():
+        if table in docs and comment:
+            docs[table][column] = " ".join(comment.split())
+    return docs
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _literal(text: str) -> str:
+    """A SQL string literal (DuckDB's COPY and COMMENT take no bound parameters)."""
+    return "'" + text.replace("'", "''") + "'"

@@ -1,0 +1,310 @@
+"""scrape_jobs: run the enabled sources concurrently and land their raw records in bronze.
+
+Per source and date the partition ``bronze/source=<s>/ingest_date=<d>/`` holds ``part-00000.jsonl.gz`` (one line
+per raw record: ``{"source", "api", "request_url", "fetched_at", "record"}``, the record exactly as sent) and
+``_manifest.json`` (counts, timings, errors, ``ok``). A re-run replaces the partition whole.
+
+Every request of every source goes through ``RetryTransport``: a per-source rate limit, then retries with jittered
+exponential backoff on 429, 5xx, timeouts and connection errors, honouring ``Retry-After``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import httpx
+from tenacity import (
+    RetryCallState,
+    Retrying,
+    retry_if_exception_type,
+    retry_if_result,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
+
+from job_analytics import __version__
+from job_analytics.errors import ScrapeFailed
+from job_analytics.lake import Lake, staged_dir, write_json_atomic
+from job_analytics.sources import Source, get_source
+
+log = logging.getLogger(__name__)
+# httpx logs every request URL at INFO; a URL may carry a key, so only its warnings are let through.
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
+USER_AGENT = f"job-analytics/{__version__} (+https://github.com/job-analytics/job-analytics)"
+PART_FILE = "part-00000.jsonl.gz"
+MANIFEST_FILE = "_manifest.json"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+RETRY_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
+_SECRET_PARAMS = frozenset(
+    {"key", "api_key", "apikey", "token", "access_token", "secret", "client_secret", "sig"}
+)
+
+
+def redact_url(url: str | httpx.URL) -> str:
+    """The URL without credentials: secret-looking query parameters and any user:password are dropped."""
+    parts = urlsplit(str(url))
+    query = [
+        (k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() not in _SECRET_PARAMS
+    ]
+    netloc = parts.netloc.rsplit("@", 1)[-1]
+    return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), ""))
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """``Retry-After`` as seconds from now: delta-seconds or an HTTP date; None when absent or unreadable."""
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        return max(0.0, (parsedate_to_datetime(value) - datetime.now(UTC)).total_seconds())
+    except (TypeError, ValueError):
+        return None
+
+
+class RetryTransport(httpx.BaseTransport):
+    """Wraps a transport with a rate limit and retries; counts requests and retries for the manifest."""
+
+    def __init__(
+        self,
+        inner: httpx.BaseTransport,
+        *,
+        max_attempts: int = 5,
+        backoff_seconds: float = 1.0,
+        backoff_max_seconds: float = 60.0,
+        requests_per_second: float = 0.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ):
+        self.inner = inner
+        self.max_attempts = max(1, max_attempts)
+        self.backoff_max = backoff_max_seconds
+        self._backoff = wait_exponential_jitter(
+            multiplier=backoff_seconds, max=backoff_max_seconds, jitter=backoff_seconds
+        )
+        self._interval = 1.0 / requests_per_second if requests_per_second > 0 else 0.0
+        self._next_slot = 0.0
+        self._lock = threading.Lock()
+        self.sleep = sleep
+        self.requests = 0
+        self.retries = 0
+        self.last_url: str | None = None
+        self.last_content_type: str | None = None
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        retrying = Retrying(
+            stop=stop_after_attempt(self.max_attempts),
+            wait=self._wait,
+            retry=retry_if_exception_type(RETRY_EXCEPTIONS) | retry_if_result(_retryable),
+            before_sleep=self._before_sleep,
+            retry_error_callback=lambda state: state.outcome.result(),  # last response, or re-raise
+            sleep=self.sleep,
+        )
+        response = retrying(self._send, request)
+        self.last_content_type = response.headers.get("content-type")
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def _send(self, request: httpx.Request) -> httpx.Response:
+        self._throttle()
+        self.requests += 1
+        self.last_url = redact_url(request.url)
+        return self.inner.handle_request(request)
+
+    def _throttle(self) -> None:
+        if not self._interval:
+            return
+        with self._lock:
+            now = time.monotonic()
+            wait = self._next_slot - now
+            self._next_slot = max(now, self._next_slot) + self._interval
+        if wait > 0:
+            self.sleep(wait)
+
+    def _wait(self, state: RetryCallState) -> float:
+        outcome = state.outcome
+        if outcome is not None and not outcome.failed:
+            asked = retry_after_seconds(outcome.result().headers.get("retry-after"))
+            if asked is not None:
+                return min(asked, self.backoff_max)
+        return self._backoff(state)
+
+    def _before_sleep(self, state: RetryCallState) -> None:
+        self.retries += 1
+        if state.outcome is not None and not state.outcome.failed:
+            state.outcome.result().close()  # the retried response is discarded unread
+
+
+def _retryable(response: httpx.Response) -> bool:
+    return response.status_code in RETRY_STATUSES
+
+
+# -- one source -------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Scrape:
+    lines: list[bytes] = field(default_factory=list)
+    apis: set[str] = field(default_factory=set)
+    pages: int = 0
+    duplicates: int = 0
+    errors: list[dict[str, str | None]] = field(default_factory=list)
+    requests: int = 0
+    retries: int = 0
+
+
+def _fetch(source: Source, settings: Any) -> _Scrape:
+    """Read every page the source yields; a failure ends the source with what it had, recorded in ``errors``."""
+    result = _Scrape()
+    custom = getattr(source, "transport", None)  # the demo answers from recordings instead of the network
+    transport = RetryTransport(
+        custom() if custom else httpx.HTTPTransport(),
+        max_attempts=settings.http_max_attempts,
+        backoff_seconds=settings.http_backoff_seconds,
+        backoff_max_seconds=settings.http_backoff_max_seconds,
+        requests_per_second=0.0 if custom else settings.requests_per_second,
+    )
+    seen: set[str] = set()
+    try:
+        with httpx.Client(
+            base_url=source.base_url,
+            headers={"User-Agent": USER_AGENT, **source.headers()},
+            timeout=settings.http_timeout_seconds,
+            transport=transport,
+        ) as client:
+            for page in source.pages(client):
+                result.pages += 1
+                api = page.api or source.name
+                result.apis.add(api)
+                fetched_at = datetime.now(UTC).isoformat()
+                head = {
+                    "source": source.name,
+                    "api": api,
+                    "request_url": redact_url(page.url),
+                    "fetched_at": fetched_at,
+                }
+                for record in page.records:
+                    key = json.dumps(record, sort_keys=True)
+                    if key in seen:
+                        result.duplicates += 1
+                    seen.add(key)
+                    line = json.dumps({**head, "record": record}, ensure_ascii=False, separators=(",", ":"))
+                    result.lines.append(line.encode() + b"\n")
+    except Exception as exc:  # noqa: BLE001 - a failing source is reported, never fatal to the others
+        result.errors.append(
+            {"url": _error_url(exc, transport, source), "message": _describe(exc, transport)}
+        )
+    result.requests, result.retries = transport.requests, transport.retries
+    return result
+
+
+def _error_url(exc: Exception, transport: RetryTransport, source: Source) -> str:
+    if isinstance(exc, httpx.RequestError | httpx.HTTPStatusError):
+        try:
+            return redact_url(exc.request.url)
+        except RuntimeError:  # an httpx error raised without its request
+            pass
+    return transport.last_url or redact_url(source.base_url)
+
+
+def _describe(exc: Exception, transport: RetryTransport) -> str:
+    """A short message with no payload, header or secret in it."""
+    if isinstance(exc, httpx.HTTPStatusError):
+        status = exc.response.status_code
+        suffix = f" (gave up after {transport.max_attempts} attempts)" if status in RETRY_STATUSES else ""
+        return f"HTTP {status} {exc.response.reason_phrase}{suffix}"
+    if isinstance(exc, json.JSONDecodeError):
+        return f"response is not JSON ({transport.last_content_type or 'no content type'}): {exc.msg} at {exc.pos}"
+    if isinstance(exc, RETRY_EXCEPTIONS):
+        return f"{type(exc).__name__} (gave up after {transport.max_attempts} attempts): {exc}"[:300]
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+def _scrape_source(name: str, settings: Any, lake: Lake, day: date) -> dict[str, Any]:
+    started, clock = datetime.now(UTC), time.monotonic()
+    scrape = _fetch(get_source(name, settings), settings)
+    seconds = round(time.monotonic() - clock, 3)
+    manifest = {
+        "source": name,
+        "ingest_date": day.isoformat(),
+        "apis": sorted(scrape.apis),
+        "started_at": started.isoformat(),
+        "finished_at": datetime.now(UTC).isoformat(),
+        "duration_s": seconds,
+        "requests": scrape.requests,
+        "retries": scrape.retries,
+        "pages": scrape.pages,
+        "records": len(scrape.lines),
+        "duplicates_in_scrape": scrape.duplicates,
+        "errors": scrape.errors,
+        "ok": not scrape.errors,
+        "files": [PART_FILE] if scrape.lines else [],
+    }
+    partition = lake.bronze_partition(name, day)
+    with staged_dir(partition) as stage:
+        if scrape.lines:
+            (stage / PART_FILE).write_bytes(gzip.compress(b"".join(scrape.lines), mtime=0))
+        write_json_atomic(stage / MANIFEST_FILE, manifest)
+    manifest["partition"] = str(partition)
+    for error in scrape.errors:
+        log.warning("source_error source=%s url=%s message=%s", name, error["url"], error["message"])
+    facts = {"source": name, "day": str(day), **_counts(manifest), "seconds": seconds}
+    log.info("source_done " + " ".join(f"{k}=%s" for k in facts), *facts.values(), extra=facts)
+    return manifest
+
+
+def _counts(manifest: dict[str, Any]) -> dict[str, Any]:
+    """What the stage summary says about one source."""
+    counts = {k: manifest[k] for k in ("ok", "records", "pages", "requests", "retries")}
+    return counts | {"errors": len(manifest["errors"])}
+
+
+# -- the stage --------------------------------------------------------------------------------------------------
+
+
+def run(settings: Any, day: date) -> dict[str, Any]:
+    """Scrape every enabled source for ``day`` into bronze; raise ``ScrapeFailed`` below ``min_sources_ok``."""
+    names = list(dict.fromkeys(settings.sources))
+    for name in names:
+        get_source(name, settings)  # an unknown name is a configuration error: fail before any request
+    lake = Lake.from_settings(settings)
+    results: dict[str, dict[str, Any]] = {}
+    with ThreadPoolExecutor(max_workers=max(1, min(8, len(names))), thread_name_prefix="scrape") as pool:
+        futures = {name: pool.submit(_scrape_source, name, settings, lake, day) for name in names}
+        for name, future in futures.items():
+            try:
+                results[name] = future.result()
+            except Exception as exc:  # e.g. the partition could not be written
+                log.exception("source_failed source=%s day=%s", name, day)
+                error = {"url": None, "message": f"{type(exc).__name__}: {exc}"[:300]}
+                results[name] = dict.fromkeys(("records", "pages", "requests", "retries"), 0)
+                results[name] |= {"ok": False, "errors": [error]}
+    summary = {
+        "day": day.isoformat(),
+        "sources": {name: _counts(m) for name, m in results.items()},
+        "records": sum(m["records"] for m in results.values()),
+        "bronze": [m["partition"] for m in results.values() if "partition" in m],
+    }
+    lake.write_run_summary(day, "scrape", summary)
+    ok = sum(m["ok"] for m in results.values())
+    if ok < settings.min_sources_ok:
+        failed = ", ".join(f"{n} ({m['errors'][0]['message']})" for n, m in results.items() if not m["ok"])
+        raise ScrapeFailed(
+            f"scrape {day}: {ok} of {len(names)} sources ok, {settings.min_sources_ok} needed; {failed}"
+        )
+    return summary

@@ -1,0 +1,39 @@
+"""The source registry: registry name → ``Source`` class, and API shape → the class that maps its records.
+
+A bronze line carries both: ``source`` (what was run, e.g. ``demo``) and ``api`` (the shape of the record, e.g.
+``remotive``); silver maps each record with ``mapper_for(api, settings)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from job_analytics.errors import ConfigError
+from job_analytics.sources.arbeitnow import Arbeitnow
+from job_analytics.sources.base import Page, RawPosting, Source
+from job_analytics.sources.demo import Demo
+from job_analytics.sources.remotive import Remotive
+
+API_SHAPES: dict[str, type[Source]] = {"remotive": Remotive, "arbeitnow": Arbeitnow}
+REGISTRY: dict[str, type[Source]] = {"demo": Demo, **API_SHAPES}
+
+__all__ = ["API_SHAPES", "REGISTRY", "Page", "RawPosting", "Source", "get_source", "mapper_for"]
+
+
+def get_source(name: str, settings: Any) -> Source:
+    try:
+        cls = REGISTRY[name.strip().lower()]
+    except KeyError:
+        raise ConfigError(f"unknown source {name!r}; known sources: {', '.join(sorted(REGISTRY))}") from None
+    return cls(settings)
+
+
+def mapper_for(api: str, settings: Any) -> Source:
+    """The source whose ``to_posting`` maps records of shape ``api`` (a bronze line's ``api`` field)."""
+    try:
+        cls = API_SHAPES[api]
+    except KeyError:
+        raise ConfigError(
+            f"unknown API shape {api!r}; known shapes: {', '.join(sorted(API_SHAPES))}"
+        ) from None
+    return cls(settings)

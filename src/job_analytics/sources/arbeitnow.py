@@ -1,0 +1,98 @@
+"""Arbeitnow (https://www.arbeitnow.com/api/job-board-api): jobs in Germany and remote, paginated by ``links.next``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from job_analytics.errors import BadRecord, SourceError
+from job_analytics.sources.base import Page, RawPosting, Source
+
+
+class Arbeitnow(Source):
+    name = "arbeitnow"
+    path = "/api/job-board-api"
+
+    def pages(self, client: httpx.Client) -> Iterator[Page]:
+        target: str | None = self.path
+        seen: set[str] = set()
+        while target is not None and len(seen) < self.settings.max_pages:
+            seen.add(target)
+            response = client.get(target).raise_for_status()
+            payload = response.json()
+            data = payload.get("data") if isinstance(payload, dict) else None
+            if not isinstance(data, list):
+                raise SourceError(
+                    f"arbeitnow: {response.url.copy_with(query=None)}: no 'data' list in the response"
+                )
+            yield Page(url=str(response.url), records=data)
+            target = _next_target(payload, client.base_url)
+            if target in seen:  # a server that links back to a page already read would loop forever
+                break
+
+    def to_posting(self, raw: Any) -> RawPosting:
+        if not isinstance(raw, dict):
+            raise BadRecord("not_an_object", type(raw).__name__)
+        slug = raw.get("slug")
+        if not isinstance(slug, str) or not slug.strip():
+            raise BadRecord("missing_id")
+        title = raw.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise BadRecord("missing_title")
+        job_types = _tags(raw.get("job_types"))
+        remote = raw.get("remote")
+        return RawPosting(
+            source_job_id=slug,
+            title=title,
+            company=_text(raw.get("company_name")),
+            location=_text(raw.get("location")),
+            is_remote=remote if isinstance(remote, bool) else None,
+            # e.g. "Full Time, Berufserfahren": the board mixes contract kind and experience level; silver sorts it
+            employment_type=", ".join(job_types) or None,
+            description_html=_text(raw.get("description")),
+            tags=_tags(raw.get("tags")),
+            url=_text(raw.get("url")),
+            posted_at=_created(raw.get("created_at")),
+        )
+
+
+def _next_target(payload: dict, base_url: httpx.URL) -> str | None:
+    """``links.next`` as a path + query for the configured base URL, never the host the payload names.
+
+    A link that already carries the base URL's path prefix (a proxy rewriting links) is not prefixed twice.
+    """
+    links = payload.get("links")
+    link = links.get("next") if isinstance(links, dict) else None
+    if not isinstance(link, str) or not link:
+        return None
+    url = httpx.URL(link)
+    path, prefix = url.path, base_url.path.rstrip("/")
+    if prefix and path.startswith(prefix + "/"):
+        path = path[len(prefix) :]
+    return path + (f"?{url.query.decode()}" if url.query else "")
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _tags(value: Any) -> list[str]:
+    return [str(item) for item in value if item not in (None, "")] if isinstance(value, list) else []
+
+
+def _created(value: Any) -> datetime | None:
+    """``created_at`` is Unix seconds."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise BadRecord("bad_timestamp", repr(value)[:80])
+    try:
+        return datetime.fromtimestamp(float(value), UTC)
+    except (ValueError, OverflowError, OSError):
+        raise BadRecord("bad_timestamp", repr(value)[:80]) from None

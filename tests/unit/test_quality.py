@@ -1,0 +1,107 @@
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+
+import pytest
+
+from job_analytics import transform
+from job_analytics.errors import MissingInputError, QualityGateFailed
+from job_analytics.lake import Lake
+from job_analytics.quality import gate, suites
+from tests.unit.silver_factory import lake_settings, posting, write_silver
+
+DAY = date(2024, 1, 1)
+GOOD = [posting("1"), posting("2", country_code=None, salary_annual_usd_min=None, salary_annual_usd_max=None),
+        posting("3", source="arbeitnow", country_code="US")]
+
+
+def build(tmp_path_factory, rows: list[dict]) -> tuple[Lake, object]:
+    settings = lake_settings(tmp_path_factory.mktemp("lake"))
+    write_silver(Lake.from_settings(settings), DAY, rows)
+    transform.run(settings, DAY)
+    return Lake.from_settings(settings), settings
+
+
+@pytest.fixture(scope="module")
+def passed(tmp_path_factory) -> tuple[Lake, dict]:
+    lake, settings = build(tmp_path_factory, GOOD)
+    return lake, gate.run(settings, DAY)
+
+
+@pytest.fixture(scope="module")
+def failed(tmp_path_factory) -> tuple[Lake, QualityGateFailed]:
+    lake, settings = build(tmp_path_factory, [
+        *GOOD,
+        posting("4", country_code="XX"),
+        posting("5", salary_annual_usd_min=1e9, salary_annual_usd_max=1e9),
+        posting("6", posted_at=datetime(2031, 1, 1, tzinfo=UTC)),
+    ])
+    with pytest.raises(QualityGateFailed) as caught:
+        gate.run(settings, DAY)
+    return lake, caught.value
+
+
+def test_gate_passes_good_gold(passed):
+    lake, summary = passed
+    assert summary["success"] is True and summary["failed"] == []
+    assert summary["evaluated"] >= 7
+    assert lake.read_run_summary(DAY, "validate")["success"] is True
+    saved = json.loads((lake.quality_dir(DAY) / "validation.json").read_text())
+    assert {table: result["success"] for table, result in saved["results"].items()} == {
+        "fct_job_postings": True, "agg_daily_postings": True,
+    }
+
+
+def test_gate_failure_message_counts_failed_expectations(failed):
+    _, error = failed
+    assert str(error).startswith("quality gate failed for 2024-01-01: 5 of 18 expectations: ")
+
+
+@pytest.mark.parametrize("expected", [
+    "expect_column_values_to_be_in_set on country_code: 1 of 6 rows unexpected, e.g. ['XX']",
+    "expect_column_values_to_be_between on salary_annual_usd_max: 1 of 6 rows unexpected, e.g. [1000000000.0]",
+    "expect_column_values_to_be_between on posted_at: 1 of 6 rows unexpected, e.g. ['2031-01-01T00:00:00+00:00']",
+])
+def test_gate_failure_names_expectation_and_observed_value(failed, expected):
+    _, error = failed
+    assert expected in str(error)
+
+
+def test_gate_failure_is_recorded_for_notifications(failed):
+    lake, error = failed
+    summary = lake.read_run_summary(DAY, "validate")
+    assert summary["success"] is False
+    assert summary["failed"] == error.failures
+    assert {(f["table"], f["expectation"], f["column"]) for f in summary["failed"]} == {
+        ("fct_job_postings", "expect_column_values_to_be_in_set", "country_code"),
+        ("fct_job_postings", "expect_column_values_to_be_between", "salary_annual_usd_min"),
+        ("fct_job_postings", "expect_column_values_to_be_between", "salary_annual_usd_max"),
+        ("fct_job_postings", "expect_column_values_to_be_between", "posted_at"),
+        ("agg_daily_postings", "expect_column_values_to_be_in_set", "country_code"),
+    }
+    assert (lake.quality_dir(DAY) / "validation.json").exists()
+
+
+def test_salary_range_pair_ignores_missing_bounds():
+    import pandas as pd
+
+    suite = suites.Suite("fct_job_postings", ("salary_min", "salary_max"), [
+        e for e in suites.fct_job_postings(DAY).expectations
+        if getattr(e, "column_A", None) == "salary_max"
+    ])
+    frame = pd.DataFrame({"salary_min": [10.0, None, 30.0, 50.0], "salary_max": [20.0, 5.0, None, 40.0]})
+    (result,) = gate.validate([(suite, frame)]).values()
+    assert gate.failed_expectations("fct_job_postings", result) == [{
+        "table": "fct_job_postings", "expectation": "expect_column_pair_values_a_to_be_greater_than_b",
+        "column": "salary_max, salary_min", "observed": "1 of 4 rows unexpected, e.g. [[40.0, 50.0]]",
+    }]
+
+
+def test_latest_posted_at_is_end_of_next_day_utc():
+    assert suites.latest_posted_at(DAY) == datetime(2024, 1, 3, tzinfo=UTC)
+
+
+def test_gate_without_candidate_is_a_missing_input(tmp_path):
+    with pytest.raises(MissingInputError, match="no gold candidate"):
+        gate.run(lake_settings(tmp_path), DAY)
