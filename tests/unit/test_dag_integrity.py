@@ -18,7 +18,7 @@ def dagbag(tmp_path_factory):
     os.environ["AIRFLOW__COSMOS__ENABLE_TELEMETRY"] = "False"
     from airflow.dag_processing.dagbag import DagBag
 
-    return DagBag(dag_folder=str(REPO / "dags"), include_examples=False)
+    return DagBag(dag_folder=str(REPO / "dags"))
 
 
 def test_dag_files_import_without_errors(dagbag):
@@ -27,17 +27,17 @@ def test_dag_files_import_without_errors(dagbag):
 
 
 def test_pipeline_has_the_contract_tasks_and_schedule(dagbag):
-    dag = dagbag.get_dag("job_analytics_dag")
+    dag = dagbag.dags["job_analytics_dag"]
     groups = {t.split(".")[0] for t in dag.task_ids}
     assert CONTRACT_TASKS <= groups
     dbt_tasks = [t for t in dag.task_ids if t.startswith("run_dbt_models.")]
     assert len(dbt_tasks) >= 3, dbt_tasks  # one task per dbt model (cosmos)
-    assert "0 6 * * *" in str(dag.timetable.summary)
+    assert dag.timetable.expression == "0 6 * * *"
     assert dag.catchup is False
 
 
 def test_edges_follow_the_seed(dagbag):
-    dag = dagbag.get_dag("job_analytics_dag")
+    dag = dagbag.dags["job_analytics_dag"]
     down = {t.task_id: t.downstream_task_ids for t in dag.tasks}
     assert "process_bronze_silver" in down["scrape_jobs"]
     assert any(t.startswith("run_dbt_models.") for t in down["process_bronze_silver"])
@@ -51,7 +51,7 @@ def test_edges_follow_the_seed(dagbag):
 
 def test_a_failure_cannot_end_the_run_green(dagbag):
     """send_notifications runs on all_done; the watcher (one_failed, downstream of every task) fails the run."""
-    dag = dagbag.get_dag("job_analytics_dag")
+    dag = dagbag.dags["job_analytics_dag"]
     notify, watcher = dag.get_task("send_notifications"), dag.get_task("watcher")
     assert notify.trigger_rule == "all_done"
     assert watcher.trigger_rule == "one_failed"
@@ -61,7 +61,7 @@ def test_a_failure_cannot_end_the_run_green(dagbag):
 
 
 def test_every_task_has_retries_timeout_and_failure_alert(dagbag):
-    dag = dagbag.get_dag("job_analytics_dag")
+    dag = dagbag.dags["job_analytics_dag"]
     for t in dag.tasks:
         if t.task_id == "watcher":
             continue
@@ -71,5 +71,5 @@ def test_every_task_has_retries_timeout_and_failure_alert(dagbag):
 
 
 def test_maintenance_dag_has_retention(dagbag):
-    dag = dagbag.get_dag("maintenance_dag")
+    dag = dagbag.dags["maintenance_dag"]
     assert "retention" in dag.task_ids

@@ -1,0 +1,1 @@
+"""Bronze → silver: the pure normalization rules and the engines that apply them."""
