@@ -133,7 +133,10 @@ def job_analytics_dag():
             failed = sorted(t for t, s in states.items() if s == "failed")
         except Exception:  # noqa: BLE001 - state look-up is best effort; the lake's run summaries still tell
             failed = []
-        return run(Settings(), _day(context), failed_tasks=failed, since=dag_run.start_date)
+        # Only this run's stage summaries count. `airflow dags test` stamps start_date with the logical date,
+        # a cleared run gets a new start_date: the later of the two is this run's beginning in both cases.
+        since = max(filter(None, [dag_run.start_date, dag_run.run_after]))
+        return run(Settings(), _day(context), failed_tasks=failed, since=since)
 
     @task(trigger_rule=TriggerRule.ONE_FAILED, retries=0)
     def watcher() -> None:

@@ -41,12 +41,13 @@ def airflow_env(tmp_path_factory) -> dict[str, str]:
 
 def dags_test(env: dict[str, str], day: str, dag_id: str = "job_analytics_dag") -> DagRun:
     """Run ``airflow dags test <dag_id> <day>`` and read back the run's final state from the metadata DB."""
-    proc = subprocess.run([str(BIN / "airflow"), "dags", "test", dag_id, day], env=env, cwd=REPO,
+    proc = subprocess.run([str(BIN / "airflow"), "dags", "test", dag_id, day], check=False, env=env, cwd=REPO,
                           capture_output=True, text=True, timeout=900)
     runs = subprocess.run([str(BIN / "airflow"), "dags", "list-runs", dag_id, "-o", "json"], env=env, cwd=REPO,
                           capture_output=True, text=True, check=True)
     state = None
-    for run in json.loads(runs.stdout or "[]"):
+    listing = next((line for line in runs.stdout.splitlines() if line.startswith("[")), "[]")  # skip log lines
+    for run in json.loads(listing):
         if str(run.get("logical_date", "")).startswith(day):
             state = run.get("state")
     return DagRun(proc.returncode, proc.stdout + proc.stderr, state)

@@ -40,7 +40,7 @@ class Lake:
     root: Path
 
     @classmethod
-    def from_settings(cls, settings: Any) -> "Lake":
+    def from_settings(cls, settings: Any) -> Lake:
         if "://" in settings.lake_url:
             # The S3 lake arrives with the production deployment; say so instead of writing somewhere odd.
             raise NotImplementedError(f"lake {settings.lake_url!r}: only local lakes are supported so far")

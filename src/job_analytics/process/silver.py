@@ -69,6 +69,9 @@ def run(settings: Any, day: date) -> dict:
         )
     _write(lake.silver_partition(day), silver)
     _write(lake.quarantine_partition(day), pa.Table.from_pylist(batch.quarantine, schema=QUARANTINE))
+    # dbt (the next stage, one process per model under Airflow) opens its DuckDB file here; DuckDB will not
+    # create the folder itself.
+    lake.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
 
     summary = {
         "day": day.isoformat(),
