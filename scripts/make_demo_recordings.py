@@ -21,7 +21,7 @@ SEED = 20240101
 OUT = Path(__file__).resolve().parents[1] / "src" / "job_analytics" / "sources" / "recordings"
 WINDOW_START = datetime(2023, 12, 2, tzinfo=UTC)
 WINDOW_END = datetime(2024, 1, 1, 5, 0, tzinfo=UTC)
-FUTURE = datetime(2024, 3, 1, 9, 0, tzinfo=UTC)
+FUTURE = datetime(2099, 3, 1, 9, 0, tzinfo=UTC)  # later than any replay can be fetched
 REMOTIVE_GOOD, ARBEITNOW_PER_PAGE = 130, 34
 
 FAMILIES: dict[str, tuple[list[str], list[str]]] = {

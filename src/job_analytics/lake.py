@@ -43,7 +43,9 @@ class Lake:
     def from_settings(cls, settings: Any) -> Lake:
         if "://" in settings.lake_url:
             # The S3 lake arrives with the production deployment; say so instead of writing somewhere odd.
-            raise NotImplementedError(f"lake {settings.lake_url!r}: only local lakes are supported so far")
+            from job_analytics.errors import ConfigError
+
+            raise ConfigError(f"JOB_ANALYTICS_LAKE_URL={settings.lake_url!r}: only local lakes are supported so far")
         return cls(Path(settings.lake_root))
 
     # -- layout -------------------------------------------------------------------------------------------------

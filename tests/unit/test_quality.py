@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -98,8 +98,11 @@ def test_salary_range_pair_ignores_missing_bounds():
     }]
 
 
-def test_latest_posted_at_is_end_of_next_day_utc():
-    assert suites.latest_posted_at(DAY) == datetime(2024, 1, 3, tzinfo=UTC)
+def test_latest_posted_at_is_a_day_after_now_or_after_a_future_logical_date():
+    now = datetime.now(UTC)
+    assert abs(suites.latest_posted_at(DAY) - (now + timedelta(days=1))).total_seconds() < 60  # a backfill
+    ahead = (now + timedelta(days=10)).date()
+    assert suites.latest_posted_at(ahead) == datetime.combine(ahead + timedelta(days=2), datetime.min.time(), UTC)
 
 
 def test_gate_without_candidate_is_a_missing_input(tmp_path):

@@ -88,3 +88,12 @@ def test_rerun_replaces_the_partition(settings, tmp_path):
 def test_missing_bronze_is_a_clear_error(settings):
     with pytest.raises(MissingInputError, match="run the scrape stage first"):
         run(settings, DAY)
+
+
+def test_backfill_keeps_postings_newer_than_its_logical_date(settings):
+    """Future means later than the fetch, not later than the logical date: a backfill fetches today's jobs."""
+    line = json.loads(envelope(remotive(1, published="2025-06-01T09:00:00")))
+    line["fetched_at"] = "2025-06-02T06:00:00+00:00"
+    write_bronze(settings, [json.dumps(line)])
+    summary = run(settings, DAY)
+    assert summary["silver_rows"] == 1 and summary["quarantined"] == 0

@@ -25,7 +25,7 @@ from job_analytics.schema import QUARANTINE, SILVER_JOBS
 
 log = logging.getLogger(__name__)
 
-#: A posting dated later than this after the end of its ingest day is quarantined (clock skew tolerance).
+#: A posting dated later than this after the moment it was fetched is quarantined (clock skew, time zones).
 FUTURE_TOLERANCE = timedelta(days=1)
 
 
@@ -96,7 +96,6 @@ def _read_partition(settings: Any, partition: Path, batch: _Batch) -> None:
     from job_analytics.sources import mapper_for
 
     source = partition.parent.name.split("=", 1)[1]
-    latest_allowed = datetime.combine(batch.day, dtime.min, tzinfo=UTC) + timedelta(days=1) + FUTURE_TOLERANCE
     mappers: dict[str, Any] = {}
     for path in sorted(partition.glob("part-*.jsonl.gz")):
         with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
@@ -114,7 +113,7 @@ def _read_partition(settings: Any, partition: Path, batch: _Batch) -> None:
                     if api not in mappers:
                         mappers[api] = mapper_for(api, settings)
                     posting = mappers[api].to_posting(record)
-                    if posting.posted_at is not None and posting.posted_at > latest_allowed:
+                    if posting.posted_at is not None and posting.posted_at > _latest_believable(envelope):
                         raise BadRecord("posted_in_future", posting.posted_at.isoformat())
                     row, notes = normalize(posting, source=source, ingest_date=batch.day)
                 except BadRecord as exc:
@@ -129,6 +128,18 @@ def _read_partition(settings: Any, partition: Path, batch: _Batch) -> None:
                 row["_line"], row["_api"], row["_url"], row["_seq"] = line, api, url, len(batch.rows)
                 batch.notes.update(notes)
                 batch.rows.append(row)
+
+
+def _latest_believable(envelope: dict) -> datetime:
+    """No posting can be published after it was fetched: the bound is the fetch time (not the logical date,
+    so a backfill, which fetches today's postings, keeps them), plus the tolerance."""
+    try:
+        fetched = datetime.fromisoformat(envelope["fetched_at"])
+    except (KeyError, TypeError, ValueError):
+        fetched = datetime.now(UTC)
+    if fetched.tzinfo is None:
+        fetched = fetched.replace(tzinfo=UTC)
+    return fetched + FUTURE_TOLERANCE
 
 
 def _dedupe(batch: _Batch) -> tuple[pa.Table, int]:

@@ -33,9 +33,9 @@ def country_codes() -> list[str]:
 
 
 def latest_posted_at(day: date) -> datetime:
-    """The latest believable posted_at for ``day``'s run: the end of the following day, UTC (clock skew and
-    time zones ahead of UTC stay inside it; anything later is a parsing error)."""
-    return datetime.combine(day + timedelta(days=2), time.min, tzinfo=UTC)
+    """The latest believable posted_at: one day after now (clock skew, time zones ahead of UTC), or after the
+    end of ``day`` for a run dated ahead of the clock. A backfill still accepts postings fetched today."""
+    return max(datetime.now(UTC), datetime.combine(day + timedelta(days=1), time.min, tzinfo=UTC)) + timedelta(days=1)
 
 
 def fct_job_postings(day: date) -> Suite:
