@@ -42,6 +42,10 @@ class Settings(BaseSettings):
     demo_data_dir: Path | None = None  # default: the recordings bundled with the package
     rapidapi_key: SecretStr | None = Field(default=None, validation_alias=_env("rapidapi_key", "RAPIDAPI_KEY"))
     remotive_categories: Annotated[list[str], NoDecode] = []  # comma list; empty: the whole board in one page
+    greenhouse_boards: Annotated[list[str], NoDecode] = []  # comma list of board tokens
+    lever_companies: Annotated[list[str], NoDecode] = []  # comma list of Lever site names
+    jsearch_queries: Annotated[list[str], NoDecode] = ["data engineer"]  # comma list; asked in each country
+    jsearch_countries: Annotated[list[str], NoDecode] = ["us"]  # comma list of ISO 3166-1 alpha-2 codes
     http_timeout_seconds: float = 30.0
     http_max_attempts: int = 5
     http_backoff_seconds: float = 1.0  # first retry wait (exponential, jittered)
@@ -69,7 +73,10 @@ class Settings(BaseSettings):
     retention_days: int = 90
     maintenance_dry_run: bool = True
 
-    @field_validator("sources", "remotive_categories", mode="before")
+    @field_validator(
+        "sources", "remotive_categories", "greenhouse_boards", "lever_companies", "jsearch_queries",
+        "jsearch_countries", mode="before",
+    )
     @classmethod
     def _split_sources(cls, value: object) -> object:
         if isinstance(value, str):

@@ -163,8 +163,8 @@ def test_arbeitnow_rejects_unusable_records(settings, raw, reason):
 
 
 def test_registry_holds_the_implemented_sources():
-    assert set(REGISTRY) == {"demo", "remotive", "arbeitnow"}
-    assert set(API_SHAPES) == {"remotive", "arbeitnow"}
+    assert set(REGISTRY) == {"demo", "jsearch", "remotive", "arbeitnow", "remoteok", "greenhouse", "lever"}
+    assert set(API_SHAPES) == set(REGISTRY) - {"demo"}
 
 
 def test_get_source_builds_by_name(settings):
@@ -173,13 +173,13 @@ def test_get_source_builds_by_name(settings):
 
 
 def test_unknown_source_names_the_known_ones(settings):
-    with pytest.raises(ConfigError, match=r"'nope'.*arbeitnow, demo, remotive"):
+    with pytest.raises(ConfigError, match=r"'nope'.*arbeitnow, demo, greenhouse, jsearch, lever, remoteok, remotive"):
         get_source("nope", settings)
 
 
 def test_mapper_for_maps_by_api_shape(settings):
     assert isinstance(mapper_for("arbeitnow", settings), Arbeitnow)
-    with pytest.raises(ConfigError, match="arbeitnow, remotive"):
+    with pytest.raises(ConfigError, match="arbeitnow, greenhouse, jsearch, lever, remoteok, remotive"):
         mapper_for("demo", settings)
 
 

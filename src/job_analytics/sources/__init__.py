@@ -12,9 +12,15 @@ from job_analytics.errors import ConfigError
 from job_analytics.sources.arbeitnow import Arbeitnow
 from job_analytics.sources.base import Page, RawPosting, Source
 from job_analytics.sources.demo import Demo
+from job_analytics.sources.greenhouse import Greenhouse
+from job_analytics.sources.jsearch import JSearch
+from job_analytics.sources.lever import Lever
+from job_analytics.sources.remoteok import RemoteOK
 from job_analytics.sources.remotive import Remotive
 
-API_SHAPES: dict[str, type[Source]] = {"remotive": Remotive, "arbeitnow": Arbeitnow}
+API_SHAPES: dict[str, type[Source]] = {
+    cls.name: cls for cls in (JSearch, Remotive, Arbeitnow, RemoteOK, Greenhouse, Lever)
+}
 REGISTRY: dict[str, type[Source]] = {"demo": Demo, **API_SHAPES}
 
 __all__ = ["API_SHAPES", "REGISTRY", "Page", "RawPosting", "Source", "get_source", "mapper_for"]

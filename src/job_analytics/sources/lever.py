@@ -1,0 +1,122 @@
+"""Lever postings (https://api.lever.co/v0/postings/{company}?mode=json), one request per company.
+
+Each company (a Lever site name) in ``LEVER_COMPANIES`` answers with a JSON array of its published postings.
+A posting names no company: the site name is read back from its ``hostedUrl`` (``jobs.lever.co/<site>/<id>``).
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import httpx
+
+from job_analytics.errors import BadRecord, ConfigError, SourceError
+from job_analytics.sources.base import Page, RawPosting, Source
+
+#: ``workplaceType`` → remote or not; ``unspecified`` (and anything new) says nothing.
+_REMOTE = {"remote": True, "on-site": False, "onsite": False, "hybrid": False}
+
+
+class Lever(Source):
+    name = "lever"
+    path = "/v0/postings/{company}"
+
+    def pages(self, client: httpx.Client) -> Iterator[Page]:
+        companies = self.settings.lever_companies
+        if not companies:
+            raise ConfigError(
+                "lever: no companies configured; set JOB_ANALYTICS_LEVER_COMPANIES (comma list)"
+            )
+        for company in companies:
+            response = client.get(self.path.format(company=quote(company, safe="")), params={"mode": "json"})
+            payload = response.raise_for_status().json()
+            if not isinstance(payload, list):
+                raise SourceError(
+                    f"lever: {response.url.copy_with(query=None)}: expected a JSON array of postings"
+                )
+            yield Page(url=str(response.url), records=payload)
+
+    def to_posting(self, raw: Any) -> RawPosting:
+        if not isinstance(raw, dict):
+            raise BadRecord("not_an_object", type(raw).__name__)
+        job_id = raw.get("id")
+        if not isinstance(job_id, str) or not job_id.strip():
+            raise BadRecord("missing_id")
+        title = raw.get("text")
+        if not isinstance(title, str) or not title.strip():
+            raise BadRecord("missing_title")
+        categories = raw.get("categories") if isinstance(raw.get("categories"), dict) else {}
+        salary = raw.get("salaryRange") if isinstance(raw.get("salaryRange"), dict) else {}
+        workplace = raw.get("workplaceType")
+        url = _text(raw.get("hostedUrl")) or _text(raw.get("applyUrl"))
+        return RawPosting(
+            source_job_id=job_id,
+            title=title,
+            company=site_name(url),
+            location=_text(categories.get("location")),
+            is_remote=_REMOTE.get(workplace.lower()) if isinstance(workplace, str) else None,
+            employment_type=_text(categories.get("commitment")),  # "Full-time", "Contract", "Intern", …
+            salary_min=_amount(salary.get("min")),
+            salary_max=_amount(salary.get("max")),
+            salary_currency=_text(salary.get("currency")),
+            salary_period=_text(salary.get("interval")),  # "per-year-salary", "per-hour-wage", …
+            description_html=_description(raw),
+            url=url,
+            posted_at=_created(raw.get("createdAt")),
+        )
+
+
+def site_name(url: str | None) -> str | None:
+    """``leverdemo`` from ``https://jobs.lever.co/leverdemo/<id>`` (or the EU host); None for any other URL."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    segments = [s for s in parts.path.split("/") if s]
+    host = parts.hostname or ""
+    return segments[0] if segments and (host == "lever.co" or host.endswith(".lever.co")) else None
+
+
+def _description(raw: dict) -> str | None:
+    """The posting's HTML as Lever's own page shows it: description, then each list under its heading, then the
+    closing text. Only the plain text when no HTML was sent (escaped, so it stays text)."""
+    parts = [raw.get("description")]
+    for item in raw.get("lists") or []:
+        if isinstance(item, dict):
+            parts.append(
+                f"<h3>{html.escape(str(item.get('text') or ''))}</h3><ul>{item.get('content') or ''}</ul>"
+            )
+    parts.append(raw.get("additional"))
+    markup = "".join(p for p in parts if isinstance(p, str) and p.strip())
+    if markup:
+        return markup
+    plain = _text(raw.get("descriptionPlain"))
+    return html.escape(plain, quote=False) if plain else None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = str(value)
+    return text if text.strip() else None
+
+
+def _amount(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _created(value: Any) -> datetime | None:
+    """``createdAt`` is Unix milliseconds."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise BadRecord("bad_timestamp", repr(value)[:80])
+    try:
+        return datetime.fromtimestamp(value / 1000, UTC)
+    except (ValueError, OverflowError, OSError):
+        raise BadRecord("bad_timestamp", repr(value)[:80]) from None
