@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from job_analytics.errors import BadRecord, SourceError
+from job_analytics.errors import SourceError
+from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
 
 
@@ -34,28 +34,23 @@ class Arbeitnow(Source):
                 break
 
     def to_posting(self, raw: Any) -> RawPosting:
-        if not isinstance(raw, dict):
-            raise BadRecord("not_an_object", type(raw).__name__)
-        slug = raw.get("slug")
-        if not isinstance(slug, str) or not slug.strip():
-            raise BadRecord("missing_id")
-        title = raw.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise BadRecord("missing_title")
-        job_types = _tags(raw.get("job_types"))
+        raw = fields.record(raw)
+        slug = fields.required_id(raw.get("slug"), types=(str,))
+        title = fields.required_title(raw.get("title"))
+        job_types = fields.tags(raw.get("job_types"))
         remote = raw.get("remote")
         return RawPosting(
             source_job_id=slug,
             title=title,
-            company=_text(raw.get("company_name")),
-            location=_text(raw.get("location")),
+            company=fields.text(raw.get("company_name")),
+            location=fields.text(raw.get("location")),
             is_remote=remote if isinstance(remote, bool) else None,
             # e.g. "Full Time, Berufserfahren": the board mixes contract kind and experience level; silver sorts it
             employment_type=", ".join(job_types) or None,
-            description_html=_text(raw.get("description")),
-            tags=_tags(raw.get("tags")),
-            url=_text(raw.get("url")),
-            posted_at=_created(raw.get("created_at")),
+            description_html=fields.text(raw.get("description")),
+            tags=fields.tags(raw.get("tags")),
+            url=fields.text(raw.get("url")),
+            posted_at=fields.timestamp(epoch=raw.get("created_at")),
         )
 
 
@@ -73,26 +68,3 @@ def _next_target(payload: dict, base_url: httpx.URL) -> str | None:
     if prefix and path.startswith(prefix + "/"):
         path = path[len(prefix) :]
     return path + (f"?{url.query.decode()}" if url.query else "")
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    return text if text.strip() else None
-
-
-def _tags(value: Any) -> list[str]:
-    return [str(item) for item in value if item not in (None, "")] if isinstance(value, list) else []
-
-
-def _created(value: Any) -> datetime | None:
-    """``created_at`` is Unix seconds."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        raise BadRecord("bad_timestamp", repr(value)[:80])
-    try:
-        return datetime.fromtimestamp(float(value), UTC)
-    except (ValueError, OverflowError, OSError):
-        raise BadRecord("bad_timestamp", repr(value)[:80]) from None

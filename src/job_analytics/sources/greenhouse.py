@@ -8,13 +8,13 @@ it is kept as sent, and silver's ``html_to_text`` reads that form.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
-from job_analytics.errors import BadRecord, ConfigError, SourceError
+from job_analytics.errors import ConfigError, SourceError
+from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
 
 BOARD_HOSTS = (
@@ -46,24 +46,19 @@ class Greenhouse(Source):
             yield Page(url=str(response.url), records=jobs)
 
     def to_posting(self, raw: Any) -> RawPosting:
-        if not isinstance(raw, dict):
-            raise BadRecord("not_an_object", type(raw).__name__)
-        job_id = raw.get("id")
-        if job_id is None or isinstance(job_id, bool) or str(job_id).strip() == "":
-            raise BadRecord("missing_id")
-        title = raw.get("title")
-        if not isinstance(title, str) or not title.strip():
-            raise BadRecord("missing_title")
+        raw = fields.record(raw)
+        job_id = fields.required_id(raw.get("id"))
+        title = fields.required_title(raw.get("title"))
         location = raw.get("location")
-        url = _text(raw.get("absolute_url"))
+        url = fields.text(raw.get("absolute_url"))
         return RawPosting(
-            source_job_id=str(job_id),  # Greenhouse job ids are unique across boards
+            source_job_id=job_id,  # Greenhouse job ids are unique across boards
             title=title,
-            company=_text(raw.get("company_name")) or board_token(url),
-            location=_text(location.get("name")) if isinstance(location, dict) else None,
-            description_html=_text(raw.get("content")),
+            company=fields.text(raw.get("company_name")) or board_token(url),
+            location=fields.text(location.get("name")) if isinstance(location, dict) else None,
+            description_html=fields.text(raw.get("content")),
             url=url,
-            posted_at=_timestamp(raw.get("first_published") or raw.get("updated_at")),
+            posted_at=fields.timestamp(iso=raw.get("first_published") or raw.get("updated_at")),
         )
 
 
@@ -84,23 +79,3 @@ def board_token(url: str | None) -> str | None:
     if parts.hostname in BOARD_HOSTS and len(segments) >= 2 and segments[1] == "jobs":
         return segments[0]
     return None
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    return text if text.strip() else None
-
-
-def _timestamp(value: Any) -> datetime | None:
-    """ISO 8601 with an offset (``2024-01-03T12:00:00-05:00``)."""
-    if value is None or value == "":
-        return None
-    if not isinstance(value, str):
-        raise BadRecord("bad_timestamp", repr(value)[:80])
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise BadRecord("bad_timestamp", repr(value)[:80]) from None
-    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)

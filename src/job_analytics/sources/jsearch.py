@@ -8,12 +8,12 @@ were read. The key travels only in the ``X-RapidAPI-Key`` header, never in a URL
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from job_analytics.errors import BadRecord, ConfigError, SourceError
+from job_analytics.errors import ConfigError, SourceError
+from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
 
 
@@ -45,75 +45,35 @@ class JSearch(Source):
                     yield Page(url=str(response.url), records=data)
 
     def to_posting(self, raw: Any) -> RawPosting:
-        if not isinstance(raw, dict):
-            raise BadRecord("not_an_object", type(raw).__name__)
-        job_id = raw.get("job_id")
-        if not isinstance(job_id, str) or not job_id.strip():
-            raise BadRecord("missing_id")
-        title = raw.get("job_title")
-        if not isinstance(title, str) or not title.strip():
-            raise BadRecord("missing_title")
+        raw = fields.record(raw)
+        job_id = fields.required_id(raw.get("job_id"), types=(str,))
+        title = fields.required_title(raw.get("job_title"))
         remote = raw.get("job_is_remote")
         return RawPosting(
             source_job_id=job_id,
             title=title,
-            company=_text(raw.get("employer_name")),
+            company=fields.text(raw.get("employer_name")),
             location=_location(raw),
             is_remote=remote if isinstance(remote, bool) else None,
-            employment_type=_text(raw.get("job_employment_type")),  # "FULLTIME", "CONTRACTOR", …
-            salary_min=_amount(raw.get("job_min_salary")),
-            salary_max=_amount(raw.get("job_max_salary")),
-            salary_currency=_text(raw.get("job_salary_currency")),
-            salary_period=_text(raw.get("job_salary_period")),  # "YEAR", "MONTH", "HOUR"
+            employment_type=fields.text(raw.get("job_employment_type")),  # "FULLTIME", "CONTRACTOR", …
+            salary_min=fields.amount(raw.get("job_min_salary")),
+            salary_max=fields.amount(raw.get("job_max_salary")),
+            salary_currency=fields.text(raw.get("job_salary_currency")),
+            salary_period=fields.text(raw.get("job_salary_period")),  # "YEAR", "MONTH", "HOUR"
             # plain text with line breaks: silver's html_to_text keeps them
-            description_html=_text(raw.get("job_description")),
-            tags=_tags(raw.get("job_required_skills")),
-            url=_text(raw.get("job_apply_link")),
-            posted_at=_posted(raw.get("job_posted_at_datetime_utc"), raw.get("job_posted_at_timestamp")),
+            description_html=fields.text(raw.get("job_description")),
+            tags=fields.tags(raw.get("job_required_skills")),
+            url=fields.text(raw.get("job_apply_link")),
+            posted_at=fields.timestamp(
+                iso=raw.get("job_posted_at_datetime_utc"), epoch=raw.get("job_posted_at_timestamp")
+            ),
         )
 
 
 def _location(raw: dict) -> str | None:
     """``job_location`` when sent, else city, state and country (an ISO code) joined as the board shows them."""
-    named = _text(raw.get("job_location"))
+    named = fields.text(raw.get("job_location"))
     if named:
         return named
-    parts = [_text(raw.get(k)) for k in ("job_city", "job_state", "job_country")]
+    parts = [fields.text(raw.get(k)) for k in ("job_city", "job_state", "job_country")]
     return ", ".join(p for p in parts if p) or None
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    return text if text.strip() else None
-
-
-def _tags(value: Any) -> list[str]:
-    return [str(tag) for tag in value if tag not in (None, "")] if isinstance(value, list) else []
-
-
-def _amount(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _posted(iso: Any, epoch: Any) -> datetime | None:
-    """``job_posted_at_datetime_utc`` (``2024-01-02T00:00:00.000Z``), else ``job_posted_at_timestamp`` (Unix s)."""
-    if isinstance(iso, str) and iso:
-        try:
-            parsed = datetime.fromisoformat(iso)
-        except ValueError:
-            raise BadRecord("bad_timestamp", repr(iso)[:80]) from None
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    if iso not in (None, ""):
-        raise BadRecord("bad_timestamp", repr(iso)[:80])
-    if epoch in (None, ""):
-        return None
-    if isinstance(epoch, bool) or not isinstance(epoch, int | float):
-        raise BadRecord("bad_timestamp", repr(epoch)[:80])
-    try:
-        return datetime.fromtimestamp(epoch, UTC)
-    except (ValueError, OverflowError, OSError):
-        raise BadRecord("bad_timestamp", repr(epoch)[:80]) from None

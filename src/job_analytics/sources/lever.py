@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote, urlsplit
 
 import httpx
 
-from job_analytics.errors import BadRecord, ConfigError, SourceError
+from job_analytics.errors import ConfigError, SourceError
+from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
 
 #: ``workplaceType`` → remote or not; ``unspecified`` (and anything new) says nothing.
@@ -41,32 +41,27 @@ class Lever(Source):
             yield Page(url=str(response.url), records=payload)
 
     def to_posting(self, raw: Any) -> RawPosting:
-        if not isinstance(raw, dict):
-            raise BadRecord("not_an_object", type(raw).__name__)
-        job_id = raw.get("id")
-        if not isinstance(job_id, str) or not job_id.strip():
-            raise BadRecord("missing_id")
-        title = raw.get("text")
-        if not isinstance(title, str) or not title.strip():
-            raise BadRecord("missing_title")
+        raw = fields.record(raw)
+        job_id = fields.required_id(raw.get("id"), types=(str,))
+        title = fields.required_title(raw.get("text"))
         categories = raw.get("categories") if isinstance(raw.get("categories"), dict) else {}
         salary = raw.get("salaryRange") if isinstance(raw.get("salaryRange"), dict) else {}
         workplace = raw.get("workplaceType")
-        url = _text(raw.get("hostedUrl")) or _text(raw.get("applyUrl"))
+        url = fields.text(raw.get("hostedUrl")) or fields.text(raw.get("applyUrl"))
         return RawPosting(
             source_job_id=job_id,
             title=title,
             company=site_name(url),
-            location=_text(categories.get("location")),
+            location=fields.text(categories.get("location")),
             is_remote=_REMOTE.get(workplace.lower()) if isinstance(workplace, str) else None,
-            employment_type=_text(categories.get("commitment")),  # "Full-time", "Contract", "Intern", …
-            salary_min=_amount(salary.get("min")),
-            salary_max=_amount(salary.get("max")),
-            salary_currency=_text(salary.get("currency")),
-            salary_period=_text(salary.get("interval")),  # "per-year-salary", "per-hour-wage", …
+            employment_type=fields.text(categories.get("commitment")),  # "Full-time", "Contract", "Intern", …
+            salary_min=fields.amount(salary.get("min")),
+            salary_max=fields.amount(salary.get("max")),
+            salary_currency=fields.text(salary.get("currency")),
+            salary_period=fields.text(salary.get("interval")),  # "per-year-salary", "per-hour-wage", …
             description_html=_description(raw),
             url=url,
-            posted_at=_created(raw.get("createdAt")),
+            posted_at=fields.timestamp(epoch=raw.get("createdAt"), epoch_per_second=1000),
         )
 
 
@@ -93,30 +88,5 @@ def _description(raw: dict) -> str | None:
     markup = "".join(p for p in parts if isinstance(p, str) and p.strip())
     if markup:
         return markup
-    plain = _text(raw.get("descriptionPlain"))
+    plain = fields.text(raw.get("descriptionPlain"))
     return html.escape(plain, quote=False) if plain else None
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    return text if text.strip() else None
-
-
-def _amount(value: Any) -> float | None:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return None
-    return float(value)
-
-
-def _created(value: Any) -> datetime | None:
-    """``createdAt`` is Unix milliseconds."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise BadRecord("bad_timestamp", repr(value)[:80])
-    try:
-        return datetime.fromtimestamp(value / 1000, UTC)
-    except (ValueError, OverflowError, OSError):
-        raise BadRecord("bad_timestamp", repr(value)[:80]) from None

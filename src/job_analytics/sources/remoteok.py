@@ -9,12 +9,12 @@ refuses requests without a User-Agent; ``ingest`` sends the project's own.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 
-from job_analytics.errors import BadRecord, SourceError
+from job_analytics.errors import SourceError
+from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
 
 
@@ -33,75 +33,30 @@ class RemoteOK(Source):
         yield Page(url=str(response.url), records=records)
 
     def to_posting(self, raw: Any) -> RawPosting:
-        if not isinstance(raw, dict):
-            raise BadRecord("not_an_object", type(raw).__name__)
-        job_id = raw.get("id")
-        if job_id is None or isinstance(job_id, bool) or str(job_id).strip() == "":
-            raise BadRecord("missing_id")
-        title = raw.get("position")
-        if not isinstance(title, str) or not title.strip():
-            raise BadRecord("missing_title")
-        low, high = _amount(raw.get("salary_min")), _amount(raw.get("salary_max"))
+        raw = fields.record(raw)
+        job_id = fields.required_id(raw.get("id"))
+        title = fields.required_title(raw.get("position"))
+        # Remote OK writes 0 (or nothing) when the salary is unknown
+        low = fields.amount(raw.get("salary_min"), zero_is_unknown=True)
+        high = fields.amount(raw.get("salary_max"), zero_is_unknown=True)
         has_salary = low is not None or high is not None
         return RawPosting(
-            source_job_id=str(job_id),
+            source_job_id=job_id,
             title=title,
-            company=_text(raw.get("company")),
-            location=_text(raw.get("location")),  # where candidates may live ("Worldwide", "US only", …)
+            company=fields.text(raw.get("company")),
+            location=fields.text(raw.get("location")),  # where candidates may live ("Worldwide", "US only", …)
             is_remote=True,  # Remote OK lists remote jobs only
             salary_min=low,
             salary_max=high,
             salary_currency="USD" if has_salary else None,  # the board states salaries in USD per year
             salary_period="year" if has_salary else None,
-            description_html=_text(raw.get("description")),
-            tags=_tags(raw.get("tags")),
-            url=_text(raw.get("url")) or _text(raw.get("apply_url")),
-            posted_at=_posted(raw.get("date"), raw.get("epoch")),
+            description_html=fields.text(raw.get("description")),
+            tags=fields.tags(raw.get("tags")),
+            url=fields.text(raw.get("url")) or fields.text(raw.get("apply_url")),
+            posted_at=fields.timestamp(iso=raw.get("date"), epoch=raw.get("epoch")),
         )
 
 
 def is_legal_notice(element: Any) -> bool:
     """The array's leading ``{"last_updated", "legal"}`` object: a notice, never a posting."""
     return isinstance(element, dict) and "legal" in element and "id" not in element
-
-
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    text = str(value)
-    return text if text.strip() else None
-
-
-def _tags(value: Any) -> list[str]:
-    return [str(tag) for tag in value if tag not in (None, "")] if isinstance(value, list) else []
-
-
-def _amount(value: Any) -> float | None:
-    """A salary bound; Remote OK writes 0 (or nothing) when the salary is unknown."""
-    if isinstance(value, bool) or not isinstance(value, int | float | str):
-        return None
-    try:
-        amount = float(value)
-    except ValueError:
-        return None
-    return amount if amount > 0 else None
-
-
-def _posted(date: Any, epoch: Any) -> datetime | None:
-    """``date`` is ISO 8601 with an offset (``2024-12-03T21:15:04+00:00``); ``epoch`` (Unix seconds) stands in."""
-    if isinstance(date, str) and date:
-        try:
-            parsed = datetime.fromisoformat(date)
-        except ValueError:
-            raise BadRecord("bad_timestamp", repr(date)[:80]) from None
-        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
-    if date not in (None, ""):
-        raise BadRecord("bad_timestamp", repr(date)[:80])
-    if epoch in (None, ""):
-        return None
-    if isinstance(epoch, bool) or not isinstance(epoch, int | float | str):
-        raise BadRecord("bad_timestamp", repr(epoch)[:80])
-    try:
-        return datetime.fromtimestamp(float(epoch), UTC)
-    except (ValueError, OverflowError, OSError):
-        raise BadRecord("bad_timestamp", repr(epoch)[:80]) from None
