@@ -440,7 +440,7 @@ def test_remoteok_skips_only_a_leading_legal_notice(settings):
 def test_remoteok_rejects_a_payload_that_is_not_an_array(settings):
     with (
         _client(lambda request: httpx.Response(200, json={"error": "rate limited"}), []) as client,
-        pytest.raises(SourceError, match="expected a JSON array"),
+        pytest.raises(SourceError, match="no JSON array of postings"),
     ):
         list(RemoteOK(settings).pages(client))
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 
-from job_analytics.errors import SourceError
 from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
 
@@ -21,13 +20,8 @@ class Arbeitnow(Source):
         seen: set[str] = set()
         while target is not None and len(seen) < self.settings.max_pages:
             seen.add(target)
-            response = client.get(target).raise_for_status()
-            payload = response.json()
-            data = payload.get("data") if isinstance(payload, dict) else None
-            if not isinstance(data, list):
-                raise SourceError(
-                    f"arbeitnow: {response.url.copy_with(query=None)}: no 'data' list in the response"
-                )
+            response = client.get(target)
+            payload, data = self.records_in(response, "data")
             yield Page(url=str(response.url), records=data)
             target = _next_target(payload, client.base_url)
             if target in seen:  # a server that links back to a page already read would loop forever

@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 
 import httpx
 
+from job_analytics.errors import SourceError
+
 
 @dataclass
 class Page:
@@ -61,6 +63,16 @@ class Source(ABC):
     def headers(self) -> dict[str, str]:
         """Extra request headers (API keys). Never logged."""
         return {}
+
+    def records_in(self, response: httpx.Response, key: str | None = None) -> tuple[Any, list]:
+        """The response's JSON and its list of records: under ``key``, or the JSON array itself. Anything else is a
+        ``SourceError`` naming the URL (without its query, which may hold a key)."""
+        payload = response.raise_for_status().json()
+        records = payload if key is None else (payload.get(key) if isinstance(payload, dict) else None)
+        if not isinstance(records, list):
+            what = f"no {key!r} list" if key else "no JSON array of postings"
+            raise SourceError(f"{self.name}: {response.url.copy_with(query=None)}: {what} in the response")
+        return payload, records
 
     @abstractmethod
     def pages(self, client: httpx.Client) -> Iterator[Page]:

@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, quote, urlsplit
 
 import httpx
 
-from job_analytics.errors import ConfigError, SourceError
+from job_analytics.errors import ConfigError
 from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
 
@@ -37,12 +37,7 @@ class Greenhouse(Source):
             )
         for board in boards:
             response = client.get(self.path.format(board=quote(board, safe="")), params={"content": "true"})
-            payload = response.raise_for_status().json()
-            jobs = payload.get("jobs") if isinstance(payload, dict) else None
-            if not isinstance(jobs, list):
-                raise SourceError(
-                    f"greenhouse: {response.url.copy_with(query=None)}: no 'jobs' list in the response"
-                )
+            _, jobs = self.records_in(response, "jobs")
             yield Page(url=str(response.url), records=jobs)
 
     def to_posting(self, raw: Any) -> RawPosting:

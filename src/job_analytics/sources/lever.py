@@ -13,7 +13,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from job_analytics.errors import ConfigError, SourceError
+from job_analytics.errors import ConfigError
 from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
 
@@ -33,12 +33,8 @@ class Lever(Source):
             )
         for company in companies:
             response = client.get(self.path.format(company=quote(company, safe="")), params={"mode": "json"})
-            payload = response.raise_for_status().json()
-            if not isinstance(payload, list):
-                raise SourceError(
-                    f"lever: {response.url.copy_with(query=None)}: expected a JSON array of postings"
-                )
-            yield Page(url=str(response.url), records=payload)
+            _, postings = self.records_in(response)
+            yield Page(url=str(response.url), records=postings)
 
     def to_posting(self, raw: Any) -> RawPosting:
         raw = fields.record(raw)

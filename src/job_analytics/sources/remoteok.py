@@ -13,7 +13,6 @@ from typing import Any
 
 import httpx
 
-from job_analytics.errors import SourceError
 from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
 
@@ -23,12 +22,8 @@ class RemoteOK(Source):
     path = "/api"
 
     def pages(self, client: httpx.Client) -> Iterator[Page]:
-        response = client.get(self.path).raise_for_status()
-        payload = response.json()
-        if not isinstance(payload, list):
-            raise SourceError(
-                f"remoteok: {response.url.copy_with(query=None)}: expected a JSON array of jobs"
-            )
+        response = client.get(self.path)
+        _, payload = self.records_in(response)
         records = payload[1:] if payload and is_legal_notice(payload[0]) else payload
         yield Page(url=str(response.url), records=records)
 

@@ -7,7 +7,6 @@ from typing import Any
 
 import httpx
 
-from job_analytics.errors import SourceError
 from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
 
@@ -20,13 +19,8 @@ class Remotive(Source):
         categories = self.settings.remotive_categories or [None]
         for category in categories:
             params = {"category": category} if category else None
-            response = client.get(self.path, params=params).raise_for_status()
-            payload = response.json()
-            jobs = payload.get("jobs") if isinstance(payload, dict) else None
-            if not isinstance(jobs, list):
-                raise SourceError(
-                    f"remotive: {response.url.copy_with(query=None)}: no 'jobs' list in the response"
-                )
+            response = client.get(self.path, params=params)
+            _, jobs = self.records_in(response, "jobs")
             yield Page(url=str(response.url), records=jobs)
 
     def to_posting(self, raw: Any) -> RawPosting:
