@@ -1,0 +1,79 @@
+"""The whole DAG green with the six live sources pointed at a local server of recorded API payloads."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import duckdb
+import httpx
+import pytest
+
+from job_analytics.sources.replay import ReplayTransport
+from tests.conftest import REPO, dags_test
+
+pytestmark = pytest.mark.integration
+LIVE = ["remotive", "arbeitnow", "remoteok", "greenhouse", "lever", "jsearch"]
+ROOTS = [REPO / "tests/fixtures/recorded", REPO / "src/job_analytics/sources/recordings"]
+SECRET = "rk-test-7f3a9c0e5b1d"
+
+
+@pytest.fixture(scope="module")
+def api_server():
+    """Serves recordings over real HTTP on 127.0.0.1 (the replay transport's file naming) and logs headers."""
+    transports = [ReplayTransport(root) for root in ROOTS]
+    seen: list[dict] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - http.server's name
+            seen.append({"path": self.path, "headers": dict(self.headers)})
+            request = httpx.Request("GET", f"http://local{self.path}")
+            for transport in transports:
+                response = transport.handle_request(request)
+                if response.status_code == 200:
+                    break
+            self.send_response(response.status_code)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(response.content)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", seen
+    server.shutdown()
+
+
+def test_six_live_sources_run_the_dag_green(airflow_env, api_server, tmp_path):
+    base, seen = api_server
+    env = {**airflow_env, "JOB_ANALYTICS_LAKE_URL": str(tmp_path), "JOB_ANALYTICS_SOURCES": ",".join(LIVE),
+           "JOB_ANALYTICS_GREENHOUSE_BOARDS": "acme-analytics,nordlicht", "JOB_ANALYTICS_LEVER_COMPANIES": "fjordlake",
+           "JOB_ANALYTICS_JSEARCH_QUERIES": "data engineer", "JOB_ANALYTICS_JSEARCH_COUNTRIES": "us",
+           "RAPIDAPI_KEY": SECRET,
+           **{f"JOB_ANALYTICS_{s.upper()}_BASE_URL": f"{base}/{s}" for s in LIVE}}
+    run = dags_test(env, "2024-01-01")
+    assert run.state == "success", run.output[-3000:]
+
+    for source in LIVE:
+        manifest = json.loads((tmp_path / f"bronze/source={source}/ingest_date=2024-01-01/_manifest.json").read_text())
+        assert manifest["ok"] and manifest["records"] > 0, (source, manifest)
+    in_silver = {r[0] for r in duckdb.sql(
+        f"select distinct source from read_parquet('{tmp_path}/silver/jobs/*/*.parquet')").fetchall()}
+    assert in_silver == set(LIVE)
+    con = duckdb.connect(str(tmp_path / "catalog/job_analytics.duckdb"), read_only=True)
+    assert con.sql("select count(distinct source) from fct_job_postings").fetchone()[0] == len(LIVE)
+
+    # The RapidAPI key went to JSearch as a header, and nowhere else: not in the lake, not in the task logs.
+    assert any(r["path"].startswith("/jsearch/search") and r["headers"].get("X-RapidAPI-Key") == SECRET
+               for r in seen)
+    assert all("X-RapidAPI-Key" not in r["headers"] for r in seen if not r["path"].startswith("/jsearch"))
+    for path in Path(tmp_path).rglob("*"):
+        if path.is_file():
+            data = gzip.decompress(path.read_bytes()) if path.suffix == ".gz" else path.read_bytes()
+            assert SECRET.encode() not in data, path
+    assert SECRET not in run.output
