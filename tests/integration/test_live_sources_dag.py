@@ -28,7 +28,7 @@ def api_server():
     seen: list[dict] = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
+        def do_GET(self):
             seen.append({"path": self.path, "headers": dict(self.headers)})
             request = httpx.Request("GET", f"http://local{self.path}")
             for transport in transports:
