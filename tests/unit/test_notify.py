@@ -75,3 +75,13 @@ def test_slack_webhook_receives_blocks(tmp_path, httpserver):
     assert out["delivered_to"] == ["file", "slack"]
     body = json.loads(httpserver.log[0][0].get_data())
     assert body["blocks"][0]["type"] == "header" and "data-quality" in body["text"]
+
+
+def test_airflow_connection_is_used_when_no_webhook_url(tmp_path, httpserver, monkeypatch):
+    """The seed's `slack_webhook` connection, resolved by Airflow's Slack provider (here from the environment)."""
+    httpserver.expect_request("/services/T2/B2/y", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("AIRFLOW_CONN_SLACK_WEBHOOK", json.dumps(
+        {"conn_type": "slackwebhook", "password": httpserver.url_for("/services/T2/B2/y")}))
+    out = run(Settings(lake_url=str(tmp_path), slack_webhook_url=None), DAY)
+    assert out["delivered_to"] == ["file", "slack"]
+    assert "run failed" in json.loads(httpserver.log[0][0].get_data())["text"]
