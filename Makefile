@@ -7,7 +7,7 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen --env-file .env
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 
-.PHONY: help setup demo test lint clean
+.PHONY: help setup demo test lint clean compose-up
 
 help:
 	@echo "make demo   set up, then run job_analytics_dag for $(DEMO_DATE) under Airflow on the bundled demo data"
@@ -43,7 +43,11 @@ test: setup
 	$(RUN) pytest
 
 lint:
-	$(UV) run --frozen ruff check src dags tests
+	$(UV) run --frozen ruff check src dags tests scripts
 
 clean:
-	rm -rf data/lake .airflow .cache dbt/target dbt/logs
+	rm -rf data/lake .airflow .cache dbt/target dbt/logs logs
+
+# The docker-compose deployment (docs/deployment.md): PostgreSQL metadata, LocalExecutor, UI on :8080.
+compose-up: .env
+	docker-compose up airflow-init && docker-compose up -d

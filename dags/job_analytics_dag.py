@@ -138,6 +138,15 @@ def job_analytics_dag():
         since = max(filter(None, [dag_run.start_date, dag_run.run_after]))
         return run(Settings(), _day(context), failed_tasks=failed, since=since)
 
+    @task(trigger_rule=TriggerRule.ALL_DONE, retries=1, execution_timeout=timedelta(minutes=5))
+    def push_metrics_to_grafana(**context) -> dict:
+        """Per-run metrics to `metrics/<d>.prom` and, when configured, a Pushgateway (`grafana_cloud`)."""
+        from job_analytics.metrics import run
+
+        dag_run = context["dag_run"]
+        since = max(filter(None, [dag_run.start_date, dag_run.run_after]))  # this run's summaries only
+        return run(Settings(), _day(context), since=since)
+
     @task(trigger_rule=TriggerRule.ONE_FAILED, retries=0)
     def watcher() -> None:
         """Fails the run when any task failed: send_notifications (all_done) would otherwise end it green."""
@@ -149,6 +158,8 @@ def job_analytics_dag():
     validate, publish, dashboard, notify = validate_quality(), update_catalog(), refresh_dashboard(), send_notifications()
     scrape >> process >> run_dbt_models >> validate >> publish >> dashboard >> notify
     validate >> notify
+    # Metrics are reported on every outcome (a push outage is logged by metrics.run, never raised).
+    [validate, dashboard] >> push_metrics_to_grafana()
     [scrape, process, run_dbt_models, validate, publish, dashboard, notify] >> watcher()
 
 

@@ -1,9 +1,22 @@
 """
-### maintenance_dag — keeps the lake healthy
+### maintenance_dag — keeps the lake and Airflow healthy
 
-Daily at 03:00 UTC: retention of old raw and operational partitions (bronze, quarantine, run summaries,
-quality results, notifications, dashboard snapshots) older than `JOB_ANALYTICS_RETENTION_DAYS` (default 90).
-Dry-run unless `JOB_ANALYTICS_MAINTENANCE_DRY_RUN=false`: the task log and its return value list what would go.
+Daily at 03:00 UTC; each task returns (and logs) what it did.
+
+```
+retention → compact_silver → checkpoint_catalog
+airflow_db_clean
+```
+
+- `retention`: raw and operational partitions older than `JOB_ANALYTICS_RETENTION_DAYS` (default 90) — bronze,
+  quarantine, run summaries, quality results, notifications, dashboard snapshots. Silver jobs and gold are kept.
+- `compact_silver`: every silver partition with several Parquet files becomes one file, same rows, swapped in
+  atomically.
+- `airflow_db_clean`: `airflow db clean` of metadata older than the `airflow_db_keep_days` param (default 30).
+- `checkpoint_catalog`: DuckDB CHECKPOINT of the published catalog.
+
+`retention` and `airflow_db_clean` only report what they would delete unless
+`JOB_ANALYTICS_MAINTENANCE_DRY_RUN=false`.
 """
 
 from __future__ import annotations
@@ -11,7 +24,7 @@ from __future__ import annotations
 from datetime import UTC, timedelta
 
 import pendulum
-from airflow.sdk import dag, task
+from airflow.sdk import Param, dag, task
 
 
 @dag(
@@ -21,6 +34,8 @@ from airflow.sdk import dag, task
     catchup=False,
     max_active_runs=1,
     default_args={"owner": "job-analytics", "retries": 1, "retry_delay": timedelta(minutes=5)},
+    params={"airflow_db_keep_days": Param(30, type="integer", minimum=1,
+                                          description="airflow db clean: keep this many days of metadata")},
     tags=["job-analytics", "maintenance"],
     doc_md=__doc__,
 )
@@ -33,7 +48,29 @@ def maintenance_dag():
         when = context.get("logical_date") or context["dag_run"].run_after
         return apply_retention(Settings(), when.astimezone(UTC).date())
 
-    retention()
+    @task(execution_timeout=timedelta(minutes=30))
+    def compact_silver() -> dict:
+        from job_analytics.maintenance import compact_silver_all
+        from job_analytics.settings import Settings
+
+        return compact_silver_all(Settings())
+
+    @task(execution_timeout=timedelta(minutes=30))
+    def airflow_db_clean(params: dict | None = None) -> dict:
+        from job_analytics.maintenance import airflow_db_clean as clean
+        from job_analytics.settings import Settings
+
+        return clean(int(params["airflow_db_keep_days"]), dry_run=Settings().maintenance_dry_run)
+
+    @task(execution_timeout=timedelta(minutes=10))
+    def checkpoint_catalog() -> dict:
+        from job_analytics.maintenance import checkpoint_catalog as checkpoint
+        from job_analytics.settings import Settings
+
+        return checkpoint(Settings())
+
+    retention() >> compact_silver() >> checkpoint_catalog()
+    airflow_db_clean()
 
 
 maintenance_dag()

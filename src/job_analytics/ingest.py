@@ -2,10 +2,16 @@
 
 Per source and date the partition ``bronze/source=<s>/ingest_date=<d>/`` holds ``part-00000.jsonl.gz`` (one line
 per raw record: ``{"source", "api", "request_url", "fetched_at", "record"}``, the record exactly as sent) and
-``_manifest.json`` (counts, timings, errors, ``ok``). A re-run replaces the partition whole.
+``_manifest.json`` (counts, timings, errors, ``ok``, ``capped``, ``incremental``). A re-run replaces the
+partition whole.
 
 Every request of every source goes through ``RetryTransport``: a per-source rate limit, then retries with jittered
-exponential backoff on 429, 5xx, timeouts and connection errors, honouring ``Retry-After``.
+exponential backoff on 429, 5xx, timeouts and connection errors, honouring ``Retry-After``. Each source's limits
+(rate, timeout, pages, records) are ``Settings.limits(name)``.
+
+Incremental: a source's scrape starts from its ``scrape_state`` cursor (what earlier dates saw), and the state
+advances only after the date's bronze partition is written, and only for a complete scrape (no error, not capped),
+so nothing a failed or capped scrape missed is ever taken as seen.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
@@ -33,10 +40,10 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from job_analytics import __version__
-from job_analytics.errors import ScrapeFailed
+from job_analytics import __version__, scrape_state
+from job_analytics.errors import ConfigError, ScrapeFailed
 from job_analytics.lake import Lake, staged_dir, write_json_atomic
-from job_analytics.sources import Source, get_source
+from job_analytics.sources import Source, get_source, mapper_for
 
 log = logging.getLogger(__name__)
 # httpx logs every request URL at INFO; a URL may carry a key, so only its warnings are let through.
@@ -166,28 +173,34 @@ class _Scrape:
     errors: list[dict[str, str | None]] = field(default_factory=list)
     requests: int = 0
     retries: int = 0
+    capped: bool = False
+    ids: set[str] = field(default_factory=set)  # for the scrape state
+    newest_posted_at: datetime | None = None
 
 
 def _fetch(source: Source, settings: Any) -> _Scrape:
-    """Read every page the source yields; a failure ends the source with what it had, recorded in ``errors``."""
+    """Read every page the source yields, up to its record cap; a failure ends the source with what it had,
+    recorded in ``errors``."""
     result = _Scrape()
+    limits = settings.limits(source.name)
     custom = getattr(source, "transport", None)  # the demo answers from recordings instead of the network
     transport = RetryTransport(
         custom() if custom else httpx.HTTPTransport(),
         max_attempts=settings.http_max_attempts,
         backoff_seconds=settings.http_backoff_seconds,
         backoff_max_seconds=settings.http_backoff_max_seconds,
-        requests_per_second=0.0 if custom else settings.requests_per_second,
+        requests_per_second=0.0 if custom else limits.requests_per_second,
     )
     seen: set[str] = set()
+    mappers: dict[str, Source | None] = {}
     try:
         with httpx.Client(
             base_url=source.base_url,
             headers={"User-Agent": USER_AGENT, **source.headers()},
-            timeout=settings.http_timeout_seconds,
+            timeout=limits.timeout_seconds,
             transport=transport,
-        ) as client:
-            for page in source.pages(client):
+        ) as client, closing(source.pages(client)) as pages:
+            for page in pages:
                 result.pages += 1
                 api = page.api or source.name
                 result.apis.add(api)
@@ -205,12 +218,39 @@ def _fetch(source: Source, settings: Any) -> _Scrape:
                     seen.add(key)
                     line = json.dumps({**head, "record": record}, ensure_ascii=False, separators=(",", ":"))
                     result.lines.append(line.encode() + b"\n")
+                    _observe(result, source, api, mappers, record)
+                if limits.max_records is not None and len(result.lines) >= limits.max_records:
+                    result.capped = True  # the page that reached the cap is kept whole: raw is never cut
+                    break
     except Exception as exc:  # noqa: BLE001 - a failing source is reported, never fatal to the others
         result.errors.append(
             {"url": _error_url(exc, transport, source), "message": _describe(exc, transport)}
         )
     result.requests, result.retries = transport.requests, transport.retries
     return result
+
+
+def _observe(result: _Scrape, source: Source, api: str, mappers: dict[str, Source | None], record: Any) -> None:
+    """Note the record's id and posting time for the scrape state; a record that cannot be read is skipped here
+    (it is in bronze all the same, and silver quarantines it)."""
+    if api not in mappers:
+        try:
+            mappers[api] = mapper_for(api, source.settings)
+        except ConfigError:  # a shape no mapper knows: silver quarantines its records
+            mappers[api] = None
+    mapper = mappers[api]
+    if mapper is None:
+        return
+    try:
+        posting = mapper.to_posting(record)
+    except Exception:  # noqa: BLE001 - BadRecord, or anything an odd record makes a mapper raise
+        return
+    result.ids.add(posting.source_job_id if api == source.name else f"{api}:{posting.source_job_id}")
+    posted = posting.posted_at
+    if posted is not None and posted <= datetime.now(UTC) and (
+        result.newest_posted_at is None or posted > result.newest_posted_at
+    ):
+        result.newest_posted_at = posted  # a posting dated in the future would hide real ones: never a watermark
 
 
 def _error_url(exc: Exception, transport: RetryTransport, source: Source) -> str:
@@ -237,7 +277,11 @@ def _describe(exc: Exception, transport: RetryTransport) -> str:
 
 def _scrape_source(name: str, settings: Any, lake: Lake, day: date) -> dict[str, Any]:
     started, clock = datetime.now(UTC), time.monotonic()
-    scrape = _fetch(get_source(name, settings), settings)
+    source = get_source(name, settings)
+    state_path = lake.source_state_path(name)
+    if settings.incremental:
+        source.cursor = scrape_state.load(state_path, name).cursor(day)
+    scrape = _fetch(source, settings)
     seconds = round(time.monotonic() - clock, 3)
     manifest = {
         "source": name,
@@ -253,6 +297,9 @@ def _scrape_source(name: str, settings: Any, lake: Lake, day: date) -> dict[str,
         "duplicates_in_scrape": scrape.duplicates,
         "errors": scrape.errors,
         "ok": not scrape.errors,
+        "capped": scrape.capped,
+        "limits": settings.limits(name).model_dump(),
+        "incremental": source.cursor.manifest() if source.cursor else None,
         "files": [PART_FILE] if scrape.lines else [],
     }
     partition = lake.bronze_partition(name, day)
@@ -261,6 +308,19 @@ def _scrape_source(name: str, settings: Any, lake: Lake, day: date) -> dict[str,
             (stage / PART_FILE).write_bytes(gzip.compress(b"".join(scrape.lines), mtime=0))
         write_json_atomic(stage / MANIFEST_FILE, manifest)
     manifest["partition"] = str(partition)
+    if not scrape.errors and not scrape.capped:  # bronze is in place: only now may the state advance
+        try:
+            scrape_state.record_run(
+                state_path,
+                name,
+                day,
+                ids=scrape.ids,
+                newest=scrape.newest_posted_at,
+                records=len(scrape.lines),
+                window_days=settings.incremental_window_days,
+            )
+        except OSError as exc:  # the bronze stands; the next scrape just asks for more
+            log.warning("scrape_state_not_saved source=%s path=%s error=%s", name, state_path, exc)
     for error in scrape.errors:
         log.warning("source_error source=%s url=%s message=%s", name, error["url"], error["message"])
     facts = {"source": name, "day": str(day), **_counts(manifest), "seconds": seconds}
@@ -282,6 +342,8 @@ def run(settings: Any, day: date) -> dict[str, Any]:
     names = list(dict.fromkeys(settings.sources))
     for name in names:
         get_source(name, settings)  # an unknown name is a configuration error: fail before any request
+    for name in settings.source_limits:  # e.g. JOB_ANALYTICS_JSERCH_MAX_PAGES: a typo would be silently ignored
+        get_source(name, settings)
     lake = Lake.from_settings(settings)
     results: dict[str, dict[str, Any]] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(8, len(names))), thread_name_prefix="scrape") as pool:

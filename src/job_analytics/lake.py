@@ -6,6 +6,7 @@ Every path a stage reads or writes is named here, so the layout of DESIGN.md liv
     silver/jobs/ingest_date=<d>/*.parquet · silver/quarantine/ingest_date=<d>/*.parquet
     gold/<table>/data.parquet · catalog/job_analytics.duckdb · dashboard/index.html, dashboard/<d>.html
     runs/<d>/<stage>.json   one summary per stage and date (what notifications report)
+    state/source=<s>.json   what earlier scrapes of a source saw (``scrape_state``)
 
 Writers never expose a half-written file or partition: files are written beside their target and renamed over
 it; a partition is built in a temporary sibling directory and swapped in.
@@ -90,6 +91,9 @@ class Lake:
 
     def run_summary_path(self, day: date, stage: str) -> Path:
         return self.root / "runs" / day.isoformat() / f"{safe_segment(stage)}.json"
+
+    def source_state_path(self, source: str) -> Path:
+        return self.root / "state" / f"source={safe_segment(source)}.json"
 
     def notifications_dir(self, day: date) -> Path:
         return self.root / "notifications" / day.isoformat()

@@ -1,20 +1,28 @@
-"""Keeping the lake healthy: retention of old dated partitions (dry-run unless configured otherwise).
+"""Keeping the lake and Airflow healthy; every function returns a small summary of what it did.
 
-Retention applies to raw and operational data only — bronze, quarantine, run summaries, quality results,
-notifications and dated dashboard snapshots. Silver jobs and gold are the history the marts are built from and
-are never touched here.
+- ``retention``: deletes dated partitions older than ``retention_days`` (dry-run unless configured otherwise).
+  It applies to raw and operational data only — bronze, quarantine, run summaries, quality (Great Expectations)
+  results, notifications and dated dashboard snapshots, so it is also the pruning of old snapshots. Silver jobs
+  and gold are the history the marts are built from and are never expired here.
+- ``compact_silver``: merges a silver partition's Parquet files into one, same rows, swapped in atomically.
+- ``airflow_db_clean``: ``airflow db clean`` of metadata older than N days (dry-run unless configured).
+- ``checkpoint_catalog``: a DuckDB CHECKPOINT of the catalog file, folding any write-ahead log into it.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import re
 import shutil
-from datetime import date, timedelta
+import subprocess
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from job_analytics.lake import Lake
+from job_analytics.lake import Lake, staged_dir
 
 log = logging.getLogger(__name__)
 
@@ -65,4 +73,118 @@ def retention(settings: Any, today: date, *, dry_run: bool | None = None) -> dic
                                         | {"expired": len(victims), "deleted": len(deleted)}))
     for path in summary["expired"]:
         log.info("%s %s", "would delete" if dry else "deleted", path)
+    return summary
+
+
+# -- compaction -------------------------------------------------------------------------------------------------
+#: The silver layers whose partitions are compacted (relative to the lake root).
+COMPACTED = ("silver/jobs", "silver/quarantine")
+
+
+def compact_silver(settings: Any, day: date) -> dict:
+    """Merge each silver partition of ``day`` (jobs and quarantine) that holds several Parquet files into one.
+
+    The rows, their order (files in name order) and the schema are kept; the partition is rebuilt in a staging
+    directory and swapped in whole, so a reader sees the old files or the new one, never a mix. A partition
+    with one file or none is left alone, which makes a re-run a no-op.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    lake = Lake.from_settings(settings)
+    layers = {}
+    for layer in COMPACTED:
+        partition = lake.root / layer / f"ingest_date={day.isoformat()}"
+        files = sorted(partition.glob("*.parquet"))
+        report = {"partition": str(partition.relative_to(lake.root)), "files_before": len(files),
+                  "files_after": len(files), "rows": None, "compacted": False}
+        if len(files) > 1:
+            table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="default")
+            bytes_before = sum(f.stat().st_size for f in files)
+            with staged_dir(partition) as stage:
+                target = stage / "part-00000.parquet"
+                pq.write_table(table, target, compression="zstd")
+                written = pq.ParquetFile(target).metadata.num_rows
+                if written != table.num_rows:  # never swap in a partition that lost rows
+                    raise RuntimeError(f"compact {partition}: wrote {written} rows of {table.num_rows}")
+            report |= {"files_after": 1, "rows": table.num_rows, "compacted": True,
+                       "bytes_before": bytes_before, "bytes_after": (partition / "part-00000.parquet").stat().st_size}
+        layers[layer] = report
+    summary = {"day": day.isoformat(), "layers": layers}
+    log.info("compact_silver %s", json.dumps(summary))
+    return summary
+
+
+def compact_silver_all(settings: Any) -> dict:
+    """``compact_silver`` for every day whose silver partition holds more than one file (backfills included)."""
+    lake = Lake.from_settings(settings)
+    days = sorted({date.fromisoformat(partition.name.split("=", 1)[1])
+                   for layer in COMPACTED for partition in (lake.root / layer).glob("ingest_date=*")
+                   if len(list(partition.glob("*.parquet"))) > 1})
+    results = [compact_silver(settings, day) for day in days]
+    compacted = [layer["partition"] for result in results for layer in result["layers"].values()
+                 if layer["compacted"]]
+    return {"days": [d.isoformat() for d in days], "compacted": compacted}
+
+
+# -- Airflow metadata ---------------------------------------------------------------------------------------------
+def airflow_db_clean(keep_days: int, *, dry_run: bool = True, now: datetime | None = None,
+                     run: Callable[..., subprocess.CompletedProcess] = subprocess.run) -> dict:
+    """``airflow db clean`` of metadata rows older than ``keep_days`` (without archive tables).
+
+    Runs Airflow's own CLI in a subprocess with this interpreter, against the metadata database the environment
+    configures. In dry-run it only reports what it would delete. Raises when the command fails.
+    """
+    if keep_days < 1:
+        raise ValueError(f"airflow_db_clean: keep_days must be at least 1, got {keep_days}")
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=keep_days)
+    command = [sys.executable, "-m", "airflow", "db", "clean", "--clean-before-timestamp", cutoff.isoformat(),
+               "--yes", "--skip-archive", "--error-on-cleanup-failure"]
+    if dry_run:
+        command.append("--dry-run")
+    proc = run(command, capture_output=True, text=True, timeout=1800)
+    output = [line.strip() for line in (proc.stdout + proc.stderr).splitlines() if line.strip()]
+    summary = {"clean_before": cutoff.isoformat(), "keep_days": keep_days, "dry_run": dry_run,
+               "command": " ".join(["airflow", *command[3:]]), "returncode": proc.returncode,
+               "rows": _rows_by_table(output), "output_tail": output[-5:]}
+    log.info("airflow_db_clean %s", json.dumps({k: summary[k] for k in ("clean_before", "dry_run", "returncode",
+                                                                          "rows")}))
+    if proc.returncode != 0:
+        raise RuntimeError(f"airflow db clean failed with exit code {proc.returncode}: {output[-1:] or ''}")
+    return summary
+
+
+def _rows_by_table(output: list[str]) -> dict[str, int]:
+    """``{table: rows}`` (rows found, or deleted) from ``airflow db clean``'s "Checking table …" / "Found N rows"
+    lines; tables with nothing to clean are left out."""
+    rows, table = {}, None
+    for line in output:
+        if match := re.search(r"Checking table (\S+)", line):
+            table = match.group(1)
+        elif (match := re.search(r"Found (\d+) rows", line)) and table:
+            if int(match.group(1)):
+                rows[table] = int(match.group(1))
+            table = None
+    return rows
+
+
+# -- catalog ------------------------------------------------------------------------------------------------------
+def checkpoint_catalog(settings: Any) -> dict:
+    """CHECKPOINT the DuckDB catalog: write any pending WAL into the file. Skipped when there is no catalog yet."""
+    import duckdb
+
+    lake = Lake.from_settings(settings)
+    path = lake.catalog_path
+    wal = Path(f"{path}.wal")
+    summary: dict[str, Any] = {"catalog": str(path.relative_to(lake.root)), "checkpointed": False}
+    if not path.exists():
+        summary["reason"] = "no catalog yet"
+    else:
+        had_wal = wal.exists()
+        size_before = path.stat().st_size
+        with duckdb.connect(str(path)) as con:
+            con.execute("CHECKPOINT")
+        summary |= {"checkpointed": True, "had_wal": had_wal, "bytes_before": size_before,
+                    "bytes_after": path.stat().st_size}
+    log.info("checkpoint_catalog %s", json.dumps(summary))
     return summary

@@ -1,15 +1,22 @@
 """send_notifications: tell the team what a day's run did — a success summary, a data-quality failure, or a
 task failure. Each message is written to ``notifications/<d>/<kind>.json`` and logged; it also goes to Slack when
-a webhook is configured (``SLACK_WEBHOOK_URL``, or the Airflow connection ``slack_webhook``). A Slack outage is
-logged and never changes the pipeline's own outcome.
+a webhook is configured (``SLACK_WEBHOOK_URL``, or the Airflow connection ``slack_webhook``) and by email when SMTP
+is configured (``JOB_ANALYTICS_SMTP_HOST``, or the Airflow connection ``smtp_default``) and ``EMAIL_TO`` names
+recipients. The email carries the same content as plain text and as HTML (every line escaped). A Slack or SMTP
+outage is logged and never changes the pipeline's own outcome.
 """
 
 from __future__ import annotations
 
+import html
 import json
 import logging
+import smtplib
+import ssl
 from dataclasses import dataclass
 from datetime import date, datetime
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
 from typing import Any
 
 from job_analytics.lake import Lake, write_json_atomic
@@ -106,7 +113,11 @@ def task_failed(settings: Any, day: date, *, task_id: str, try_number: int | Non
 
 def deliver(settings: Any, lake: Lake, day: date, message: Message, *, slack: Any = None,
             name: str | None = None) -> dict:
-    """Write the message to the lake, log it, and post it to Slack when configured. Never raises for Slack."""
+    """Write the message to the lake, log it, post it to Slack and email it when configured.
+
+    Never raises for Slack or SMTP: a failed channel is logged (error type only, no secrets) and left out of
+    ``delivered_to``.
+    """
     path = lake.notifications_dir(day) / f"{name or message.kind}.json"
     delivered = ["file"]
     client = slack if slack is not None else slack_client(settings)
@@ -118,6 +129,14 @@ def deliver(settings: Any, lake: Lake, day: date, message: Message, *, slack: An
             delivered.append("slack")
         except Exception as exc:  # noqa: BLE001 - an alert outage must not fail or hide the run's outcome
             log.error("slack_delivery_failed %s", json.dumps({"day": str(day), "error": type(exc).__name__}))
+    server = smtp_server(settings)
+    if server is not None:
+        try:
+            send_email(server, compose_email(message, sender=server.sender, recipients=server.recipients))
+            delivered.append("email")
+        except Exception as exc:  # noqa: BLE001 - same rule as Slack
+            log.error("email_delivery_failed %s", json.dumps(
+                {"day": str(day), "host": f"{server.host}:{server.port}", "error": type(exc).__name__}))
     write_json_atomic(path, {**message.as_dict(), "delivered_to": delivered})
     log.info("notification %s", json.dumps({"day": str(day), "kind": message.kind, "delivered_to": delivered}))
     log.info("%s", message.text)
@@ -137,6 +156,122 @@ def slack_client(settings: Any) -> Any:
         return SlackWebhookHook(slack_webhook_conn_id=settings.slack_conn_id, timeout=10)
     except Exception:  # noqa: BLE001 - Airflow absent or no such connection: Slack is simply not configured
         return None
+
+
+# -- email ------------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmtpServer:
+    """Where and how to send email; ``repr`` never shows the password."""
+
+    host: str
+    port: int
+    sender: str
+    recipients: list[str]
+    user: str | None = None
+    password: str | None = None
+    starttls: bool = True
+    ssl: bool = False  # implicit TLS (port 465); only the Airflow connection turns it on
+    timeout: float = 10.0
+
+    def __repr__(self) -> str:
+        return f"SmtpServer({self.host}:{self.port}, user={self.user!r}, recipients={len(self.recipients)})"
+
+
+def smtp_server(settings: Any) -> SmtpServer | None:
+    """SMTP from settings, else from the Airflow connection (via the smtp provider); None when not configured.
+
+    Recipients always come from ``EMAIL_TO``; the sender from ``EMAIL_FROM``, else the connection's ``from_email``.
+    """
+    recipients = list(settings.email_to)
+    if settings.smtp_host:
+        server = SmtpServer(
+            host=settings.smtp_host, port=settings.smtp_port, sender=settings.email_from or "", recipients=recipients,
+            user=settings.smtp_user,
+            password=settings.smtp_password.get_secret_value() if settings.smtp_password else None,
+            starttls=settings.smtp_starttls, timeout=settings.smtp_timeout_seconds,
+        )
+    else:
+        try:
+            from airflow.providers.smtp.hooks.smtp import SmtpHook
+
+            hook = SmtpHook(smtp_conn_id=settings.smtp_conn_id)
+            hook.smtp_connection = hook.get_connection(settings.smtp_conn_id)  # raises when it is not defined
+        except Exception:  # noqa: BLE001 - Airflow absent or no such connection: email is simply not configured
+            return None
+        # The provider's own defaults: implicit TLS unless `disable_ssl`, STARTTLS unless `disable_tls`.
+        server = SmtpServer(
+            host=hook.host, port=hook.port or (465 if hook.use_ssl else 587),
+            sender=settings.email_from or hook.from_email or "", recipients=recipients,
+            user=hook.smtp_user or None, password=hook.smtp_password or None,
+            starttls=hook.smtp_starttls and not hook.use_ssl, ssl=hook.use_ssl, timeout=float(hook.timeout),
+        )
+    if not server.recipients or not server.sender:
+        log.warning("email_not_sent %s", json.dumps(
+            {"reason": "JOB_ANALYTICS_EMAIL_TO and JOB_ANALYTICS_EMAIL_FROM are both needed",
+             "host": f"{server.host}:{server.port}"}))
+        return None
+    return server
+
+
+def compose_email(message: Message, *, sender: str, recipients: list[str]) -> EmailMessage:
+    """The message as multipart/alternative email: the text as is, and an HTML rendering with every line escaped.
+
+    The subject is the message's headline (day and outcome). Only the dashboard link becomes a hyperlink;
+    anything else (observed values may hold scraped text) stays inert text.
+    """
+    headline, _, body = message.text.partition("\n")
+    subject = headline.lstrip("".join(ICONS.values()) + " \ufe0f").replace("\r", " ")
+    email = EmailMessage()
+    email["Subject"] = subject
+    email["From"] = sender
+    email["To"] = ", ".join(recipients)
+    email["Date"] = formatdate(localtime=False)
+    email["Message-ID"] = make_msgid(domain="job-analytics")
+    email.set_content(message.text)
+    email.add_alternative(_html(headline, body.splitlines(), kind=message.kind), subtype="html")
+    return email
+
+
+def send_email(server: SmtpServer, email: EmailMessage) -> None:
+    """Send one email; raises on any SMTP or network error (the caller logs it)."""
+    context = ssl.create_default_context()
+    smtp_class = smtplib.SMTP_SSL if server.ssl else smtplib.SMTP
+    kwargs = {"context": context} if server.ssl else {}
+    with smtp_class(server.host, server.port, timeout=server.timeout, **kwargs) as smtp:
+        if server.starttls and not server.ssl:
+            smtp.starttls(context=context)
+        if server.user and server.password:
+            smtp.login(server.user, server.password)
+        smtp.send_message(email, from_addr=server.sender, to_addrs=server.recipients)
+
+
+_COLORS = {"success": "#1a7f37", "quality_failure": "#9a6700", "failure": "#cf222e", "task_failure": "#cf222e"}
+
+
+def _html(headline: str, lines: list[str], *, kind: str) -> str:
+    items, rows = [], []
+    for line in lines:
+        if line.lstrip().startswith("•"):
+            items.append(f"<li>{html.escape(line.lstrip(' •'))}</li>")
+            continue
+        if items:
+            rows.append(f"<ul>{''.join(items)}</ul>")
+            items = []
+        label, _, url = line.partition(": ")
+        if label == "Dashboard" and url.startswith(("http://", "https://")):
+            rows.append(f'<p>Dashboard: <a href="{html.escape(url)}">{html.escape(url)}</a></p>')
+        else:
+            rows.append(f"<p>{html.escape(line)}</p>")
+    if items:
+        rows.append(f"<ul>{''.join(items)}</ul>")
+    color = _COLORS.get(kind, "#24292f")
+    return (
+        '<!doctype html><html><body style="font-family: sans-serif; font-size: 14px; color: #24292f">'
+        f'<h2 style="color: {color}; font-size: 18px">{html.escape(headline)}</h2>'
+        f"{''.join(rows)}</body></html>"
+    )
 
 
 def _summaries(lake: Lake, day: date, since: datetime | None) -> dict[str, dict]:

@@ -49,4 +49,7 @@ def run_all(settings: Any, day: date) -> dict[str, dict]:
             results["notify"] = notify.run(settings, day, failed_tasks=failed)
             raise
     results["notify"] = notify.run(settings, day)
+    from job_analytics import metrics
+
+    results["metrics"] = metrics.run(settings, day)
     return results

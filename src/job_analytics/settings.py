@@ -6,11 +6,13 @@ The seed's own names (``RAPIDAPI_KEY``, ``SLACK_WEBHOOK_URL``, ``S3_*_BUCKET``) 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from pydantic import AliasChoices, BaseModel, BeforeValidator, Field, SecretStr, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
 
 PREFIX = "JOB_ANALYTICS_"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -19,6 +21,40 @@ REPO_ROOT = Path(__file__).resolve().parents[2]
 def _env(name: str, *seed_names: str) -> AliasChoices:
     """Accept ``JOB_ANALYTICS_<NAME>`` and the seed's bare names for one field."""
     return AliasChoices(PREFIX + name.upper(), *seed_names)
+
+
+class SourceLimits(BaseModel):
+    """One source's request limits; a limit left out falls back to the global setting of the same name."""
+
+    requests_per_second: float | None = None
+    max_pages: int | None = None
+    max_records: int | None = None
+    timeout_seconds: float | None = None  # global: http_timeout_seconds
+
+
+class _SourceLimitsEnv(PydanticBaseSettingsSource):
+    """``JOB_ANALYTICS_<SOURCE>_<LIMIT>`` from the environment and ``.env`` (the environment wins), gathered into
+    the ``source_limits`` field. A name that is a setting of its own (``HTTP_TIMEOUT_SECONDS``) is not a source;
+    ``ingest`` rejects a source name it does not know."""
+
+    def __init__(self, settings_cls: type[BaseSettings], *layers: PydanticBaseSettingsSource):
+        super().__init__(settings_cls)
+        self.layers = layers  # lowest precedence first
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[object, str, bool]:
+        return None, field_name, False  # everything is gathered in __call__
+
+    def __call__(self) -> dict[str, object]:
+        prefix = PREFIX.lower()
+        pattern = re.compile(rf"^{prefix}([a-z0-9]+)_({'|'.join(SourceLimits.model_fields)})$")
+        found: dict[str, dict[str, str]] = {}
+        for layer in self.layers:
+            for key, value in getattr(layer, "env_vars", {}).items():
+                match = pattern.match(key.lower())
+                own_setting = key.lower()[len(prefix) :] in self.settings_cls.model_fields
+                if match and value not in (None, "") and not own_setting:
+                    found.setdefault(match[1], {})[match[2]] = value
+        return {"source_limits": found} if found else {}
 
 
 class Settings(BaseSettings):
@@ -52,7 +88,13 @@ class Settings(BaseSettings):
     http_backoff_max_seconds: float = 60.0  # cap on any retry wait, Retry-After included
     requests_per_second: float = 2.0  # per source; 0 = no limit (the demo replay is never limited)
     max_pages: int = 20
+    max_records: int | None = None  # per source and run: no further page is asked once reached; None = no cap
     min_sources_ok: int = 1
+    incremental: bool = True  # ask only for what is new where the API allows it (state under <lake>/state/)
+    incremental_window_days: int = 7  # how many days of posting ids the scrape state keeps
+    # JOB_ANALYTICS_<SOURCE>_<LIMIT> for each limit of SourceLimits, e.g. JOB_ANALYTICS_JSEARCH_MAX_PAGES=3;
+    # read by _SourceLimitsEnv, each falling back to the setting of the same name above (see ``limits``).
+    source_limits: dict[str, SourceLimits] = {}
 
     # -- notifications ---------------------------------------------------------------------------------------
     slack_webhook_url: SecretStr | None = Field(
@@ -60,6 +102,28 @@ class Settings(BaseSettings):
     )
     slack_conn_id: str = "slack_webhook"
     dashboard_base_url: str | None = None  # where users open the dashboard; default: the lake path
+
+    # -- email / metrics -------------------------------------------------------------------------------------
+    # Email goes out when SMTP_HOST is set, else through the Airflow connection `smtp_conn_id` when it exists;
+    # either way only to EMAIL_TO (comma list). Metrics are pushed to METRICS_PUSH_URL (a Pushgateway base URL),
+    # else through the Airflow HTTP connection `metrics_conn_id` when it exists; the .prom file is always written.
+    smtp_host: str | None = None
+    smtp_port: int = 587
+    smtp_user: str | None = None
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = True
+    smtp_timeout_seconds: float = 10.0
+    smtp_conn_id: str = "smtp_default"
+    email_from: str | None = None
+    email_to: Annotated[
+        list[str], NoDecode,
+        BeforeValidator(lambda v: [a.strip() for a in v.split(",") if a.strip()] if isinstance(v, str) else v),
+    ] = []
+    metrics_push_url: str | None = None  # e.g. http://pushgateway:9091
+    metrics_push_user: str | None = None
+    metrics_push_password: SecretStr | None = None
+    metrics_timeout_seconds: float = 10.0
+    metrics_conn_id: str = "grafana_cloud"
 
     # -- S3 (production deployment) ---------------------------------------------------------------------------
     s3_bronze_bucket: str | None = Field(default=None, validation_alias=_env("s3_bronze_bucket", "S3_BRONZE_BUCKET"))
@@ -82,6 +146,29 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [name.strip().lower() for name in value.split(",") if name.strip()]
         return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        limits = _SourceLimitsEnv(settings_cls, dotenv_settings, env_settings)
+        return init_settings, env_settings, limits, dotenv_settings, file_secret_settings
+
+    def limits(self, source: str) -> SourceLimits:
+        """``source``'s limits with every one filled in: its own ``JOB_ANALYTICS_<SOURCE>_<LIMIT>``, else global."""
+        own = (self.source_limits.get(source) or SourceLimits()).model_dump(exclude_none=True)
+        defaults = SourceLimits(
+            requests_per_second=self.requests_per_second,
+            max_pages=self.max_pages,
+            max_records=self.max_records,
+            timeout_seconds=self.http_timeout_seconds,
+        )
+        return defaults.model_copy(update=own)
 
     @property
     def lake_root(self) -> str:

@@ -4,18 +4,25 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import date
+import time
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import httpx
+import pyarrow.parquet as pq
 import pytest
+from pydantic import SecretStr
 from pytest_httpserver import HTTPServer
+from werkzeug import Response
 
 from job_analytics import ingest
 from job_analytics.errors import ConfigError, ScrapeFailed
 from job_analytics.lake import Lake
-from job_analytics.settings import Settings
+from job_analytics.process import silver
+from job_analytics.settings import Settings, SourceLimits
 from job_analytics.sources.demo import BUNDLED_RECORDINGS
+from job_analytics.sources.jsearch import date_posted_for
 from job_analytics.sources.remotive import Remotive
 
 DAY = date(2024, 1, 1)
@@ -57,14 +64,14 @@ def recorded(httpserver: HTTPServer) -> HTTPServer:
     return httpserver
 
 
-def manifest(settings: Settings, source: str) -> dict:
+def manifest(settings: Settings, source: str, day: date = DAY) -> dict:
     return json.loads(
-        (Lake.from_settings(settings).bronze_partition(source, DAY) / "_manifest.json").read_text()
+        (Lake.from_settings(settings).bronze_partition(source, day) / "_manifest.json").read_text()
     )
 
 
-def bronze_lines(settings: Settings, source: str) -> list[dict]:
-    part = Lake.from_settings(settings).bronze_partition(source, DAY) / "part-00000.jsonl.gz"
+def bronze_lines(settings: Settings, source: str, day: date = DAY) -> list[dict]:
+    part = Lake.from_settings(settings).bronze_partition(source, day) / "part-00000.jsonl.gz"
     return [json.loads(line) for line in gzip.decompress(part.read_bytes()).splitlines()]
 
 
@@ -288,3 +295,282 @@ def test_redact_url(url, expected):
 )
 def test_retry_after_seconds(value, seconds):
     assert ingest.retry_after_seconds(value) == seconds
+
+
+# -- more faults: a real read timeout, an empty page, a record without its id -------------------------------------
+
+
+def test_a_real_read_timeout_is_retried_then_reported_with_its_url(settings, recorded):
+    def slow(request):
+        time.sleep(0.5)
+        return Response(REMOTIVE, content_type="application/json")
+
+    recorded.clear()  # the permanent recorded answer would come first; only remotive is made slow
+    recorded.expect_request(REMOTIVE_PATH).respond_with_handler(slow)
+    for query, body in ARBEITNOW.items():
+        recorded.expect_request(ARBEITNOW_PATH, query_string=query).respond_with_data(
+            body, content_type="application/json"
+        )
+    settings = settings.model_copy(update={"source_limits": {"remotive": SourceLimits(timeout_seconds=0.2)}})
+
+    summary = ingest.run(settings, DAY)["sources"]
+
+    remotive = manifest(settings, "remotive")
+    assert (remotive["ok"], remotive["requests"], remotive["retries"], remotive["records"]) == (False, 3, 2, 0)
+    assert remotive["errors"][0]["url"] == recorded.url_for(REMOTIVE_PATH)
+    assert remotive["errors"][0]["message"].startswith("ReadTimeout (gave up after 3 attempts)")
+    assert remotive["limits"]["timeout_seconds"] == 0.2
+    assert summary["arbeitnow"]["ok"] is True  # the global 5 s timeout: the slow server only delays it
+    assert manifest(settings, "arbeitnow")["limits"]["timeout_seconds"] == 5
+
+
+def test_an_empty_page_ends_the_board(settings, recorded):
+    empty = {"data": [], "links": {"next": "https://www.arbeitnow.com/api/job-board-api?page=3"}, "meta": {}}
+    recorded.expect_oneshot_request(ARBEITNOW_PATH, query_string="page=2").respond_with_json(empty)
+
+    summary = ingest.run(settings, DAY)["sources"]["arbeitnow"]
+
+    assert (summary["ok"], summary["pages"], summary["requests"]) == (True, 2, 2)
+    assert summary["records"] == ARBEITNOW_RECORDS[0]
+    assert not [r for r, _ in recorded.log if r.query_string == b"page=3"]
+
+
+def test_a_record_without_its_id_lands_raw_and_silver_quarantines_it(settings, recorded):
+    page = json.loads(ARBEITNOW["page=2"])
+    del page["data"][0]["slug"]
+    anonymous = page["data"][0]
+    recorded.expect_oneshot_request(ARBEITNOW_PATH, query_string="page=2").respond_with_json(page)
+
+    ingest.run(settings, DAY)
+    assert anonymous in [line["record"] for line in bronze_lines(settings, "arbeitnow")]  # raw is raw
+
+    summary = silver.run(settings, DAY)
+    quarantined = pq.read_table(Lake.from_settings(settings).quarantine_partition(DAY)).to_pylist()
+    reasons = [q["reason"] for q in quarantined if json.loads(q["raw"])["record"] == anonymous]
+    assert reasons == ["missing_id"]
+    assert summary["quarantined_by_reason"]["missing_id"] >= 1
+
+
+# -- per-source limits -------------------------------------------------------------------------------------------
+
+
+def test_per_source_limits_come_from_the_environment_and_fall_back_to_the_global_ones(monkeypatch, tmp_path):
+    monkeypatch.setenv("JOB_ANALYTICS_JSEARCH_REQUESTS_PER_SECOND", "0.5")
+    monkeypatch.setenv("JOB_ANALYTICS_JSEARCH_MAX_PAGES", "3")
+    monkeypatch.setenv("JOB_ANALYTICS_ARBEITNOW_MAX_RECORDS", "500")
+    monkeypatch.setenv("JOB_ANALYTICS_HTTP_TIMEOUT_SECONDS", "12")  # a global setting, not a source "http"
+    env_file = tmp_path / ".env"
+    env_file.write_text("JOB_ANALYTICS_REMOTIVE_TIMEOUT_SECONDS=4\nJOB_ANALYTICS_JSEARCH_MAX_PAGES=9\n")
+
+    settings = Settings(_env_file=env_file, max_pages=20)
+
+    assert settings.limits("jsearch") == SourceLimits(
+        requests_per_second=0.5, max_pages=3, max_records=None, timeout_seconds=12  # the environment beats .env
+    )
+    assert settings.limits("arbeitnow") == SourceLimits(
+        requests_per_second=2.0, max_pages=20, max_records=500, timeout_seconds=12
+    )
+    assert settings.limits("remotive").timeout_seconds == 4
+    assert settings.limits("lever") == SourceLimits(
+        requests_per_second=2.0, max_pages=20, max_records=None, timeout_seconds=12
+    )
+    assert set(settings.source_limits) == {"jsearch", "arbeitnow", "remotive"}
+
+
+def test_a_limit_for_an_unknown_source_is_a_configuration_error(settings, httpserver, monkeypatch):
+    monkeypatch.setenv("JOB_ANALYTICS_JSERCH_MAX_PAGES", "3")
+    with pytest.raises(ConfigError, match="'jserch'"):
+        ingest.run(Settings(_env_file=None, lake_url=settings.lake_url), DAY)
+    assert httpserver.log == []
+
+
+def test_max_records_stops_asking_once_reached_and_keeps_the_last_page_whole(settings, recorded):
+    settings = settings.model_copy(update={"source_limits": {"arbeitnow": SourceLimits(max_records=40)}})
+
+    summary = ingest.run(settings, DAY)["sources"]
+
+    arbeitnow = manifest(settings, "arbeitnow")
+    assert (arbeitnow["ok"], arbeitnow["capped"], arbeitnow["pages"]) == (True, True, 2)
+    assert arbeitnow["records"] == ARBEITNOW_RECORDS[0] + ARBEITNOW_RECORDS[1]
+    assert not [r for r, _ in recorded.log if r.query_string == b"page=3"]
+    assert manifest(settings, "remotive")["capped"] is False and summary["remotive"]["ok"] is True
+    # a capped scrape saw only part of the board: the state must not take the rest as seen
+    lake = Lake.from_settings(settings)
+    assert not lake.source_state_path("arbeitnow").exists() and lake.source_state_path("remotive").exists()
+
+
+def test_max_pages_per_source(settings, recorded):
+    settings = settings.model_copy(update={"source_limits": {"arbeitnow": SourceLimits(max_pages=1)}})
+    assert ingest.run(settings, DAY)["sources"]["arbeitnow"]["pages"] == 1
+
+
+# -- incremental scraping ----------------------------------------------------------------------------------------
+
+DAY2 = date(2024, 1, 2)
+NOON = int(datetime(2024, 1, 1, 12, tzinfo=UTC).timestamp())
+
+
+def _job(slug: str, hours_before_noon: float) -> dict:
+    return {"slug": slug, "title": f"Data Engineer {slug}", "created_at": NOON - int(hours_before_noon * 3600)}
+
+
+def _serve_board(server: HTTPServer, pages: list[list[dict]]) -> None:
+    """An Arbeitnow board, newest first, one ``links.next`` per page but the last."""
+    server.clear()
+    for number, jobs in enumerate(pages, start=1):
+        more = number < len(pages)
+        link = f"https://www.arbeitnow.com/api/job-board-api?page={number + 1}" if more else None
+        server.expect_request(ARBEITNOW_PATH, query_string="" if number == 1 else f"page={number}").respond_with_json(
+            {"data": jobs, "links": {"next": link}, "meta": {"current_page": number}}
+        )
+
+
+def _asked(server: HTTPServer) -> list[str]:
+    asked = [r.query_string.decode() for r, _ in server.log]
+    server.clear_log()
+    return asked
+
+
+FIRST_BOARD = [
+    [_job("a", 1), _job("b", 2), _job("c", 3)],
+    [_job("d", 30), _job("e", 31), _job("f", 32)],
+    [_job("g", 60), _job("h", 61), _job("i", 62)],
+]
+NEXT_BOARD = [  # the next day: two new postings on top, and one never seen but older than the watermark's lookback
+    [_job("new-1", -20), _job("new-2", -19), _job("a", 1)],
+    [_job("b", 2), _job("c", 3), _job("too-old-to-be-new", 26)],
+    [_job("e", 31), _job("f", 32), _job("g", 60)],
+]
+
+
+@pytest.fixture
+def board(settings, httpserver) -> Settings:
+    return settings.model_copy(update={"sources": ["arbeitnow"]})
+
+
+def test_a_daily_scrape_stops_paging_at_the_first_page_it_already_knows(board, httpserver):
+    _serve_board(httpserver, FIRST_BOARD)
+    ingest.run(board, DAY)
+    assert _asked(httpserver) == ["", "page=2", "page=3"]
+    first = manifest(board, "arbeitnow")
+    assert first["incremental"] == {"since": None, "last_run_date": None, "pages_skipped": 0}
+
+    state = json.loads(Lake.from_settings(board).source_state_path("arbeitnow").read_text())
+    assert state["runs"]["2024-01-01"]["newest_posted_at"] == datetime.fromtimestamp(NOON - 3600, UTC).isoformat()
+    assert state["first_seen"] == {"2024-01-01": list("abcdefghi")}
+
+    _serve_board(httpserver, NEXT_BOARD)
+    ingest.run(board, DAY2)
+
+    assert _asked(httpserver) == ["", "page=2"]  # page 2 held nothing new: page 3 was not asked for
+    second = manifest(board, "arbeitnow", DAY2)
+    assert second["incremental"] == {
+        "since": datetime.fromtimestamp(NOON - 3600 - 86400, UTC).isoformat(),
+        "last_run_date": "2024-01-01",
+        "pages_skipped": 1,
+    }
+    # bronze holds every record of the pages asked, the known ones too: silver's dedupe sorts them out
+    assert [line["record"]["slug"] for line in bronze_lines(board, "arbeitnow", DAY2)] == [
+        "new-1", "new-2", "a", "b", "c", "too-old-to-be-new"
+    ]
+
+
+def test_rerun_same_date_gives_identical_records_and_a_backfill_never_asks_for_less(board, httpserver):
+    _serve_board(httpserver, FIRST_BOARD)
+    ingest.run(board, DAY)
+    _serve_board(httpserver, NEXT_BOARD)
+    ingest.run(board, DAY2)
+    first_run = [line["record"] for line in bronze_lines(board, "arbeitnow", DAY2)]
+    state_after_first = json.loads(Lake.from_settings(board).source_state_path("arbeitnow").read_text())
+    _asked(httpserver)
+
+    ingest.run(board, DAY2)
+
+    assert _asked(httpserver) == ["", "page=2"]
+    assert [line["record"] for line in bronze_lines(board, "arbeitnow", DAY2)] == first_run
+    state = json.loads(Lake.from_settings(board).source_state_path("arbeitnow").read_text())
+    assert (state["runs"], state["first_seen"]) == (state_after_first["runs"], state_after_first["first_seen"])
+
+    ingest.run(board, DAY)  # not newer than the last run: nothing earlier in the state, so the whole board
+    assert _asked(httpserver) == ["", "page=2", "page=3"]
+    assert len(bronze_lines(board, "arbeitnow", DAY)) == 9
+
+
+def test_the_state_does_not_advance_when_bronze_was_not_written(board, httpserver, monkeypatch):
+    _serve_board(httpserver, FIRST_BOARD)
+    ingest.run(board, DAY)
+    path = Lake.from_settings(board).source_state_path("arbeitnow")
+    before = path.read_bytes()
+
+    @contextmanager
+    def crash(final):
+        raise OSError("disk full")
+        yield  # pragma: no cover
+
+    monkeypatch.setattr(ingest, "staged_dir", crash)
+    _serve_board(httpserver, NEXT_BOARD)
+    with pytest.raises(ScrapeFailed, match="disk full"):
+        ingest.run(board, DAY2)
+
+    assert path.read_bytes() == before
+    monkeypatch.undo()
+    _asked(httpserver)
+    ingest.run(board, DAY2)  # the crashed date, run again, starts from the same state
+    assert _asked(httpserver) == ["", "page=2"]
+
+
+def test_the_state_does_not_advance_after_a_failed_scrape(board, httpserver):
+    _serve_board(httpserver, FIRST_BOARD)
+    httpserver.expect_oneshot_request(ARBEITNOW_PATH, query_string="page=3").respond_with_data("gone", status=404)
+    with pytest.raises(ScrapeFailed, match="404"):
+        ingest.run(board, DAY)
+    assert manifest(board, "arbeitnow")["ok"] is False
+    assert not Lake.from_settings(board).source_state_path("arbeitnow").exists()
+
+
+def test_incremental_off_asks_for_everything(board, httpserver):
+    _serve_board(httpserver, FIRST_BOARD)
+    ingest.run(board, DAY)
+    _serve_board(httpserver, NEXT_BOARD)
+    ingest.run(board.model_copy(update={"incremental": False}), DAY2)
+    assert _asked(httpserver) == ["", "page=2", "page=3"]
+    assert manifest(board, "arbeitnow", DAY2)["incremental"] is None
+
+
+@pytest.mark.parametrize(
+    "days, window",
+    [(None, None), (0, None), (1, "today"), (2, "3days"), (3, "3days"), (4, "week"), (7, "week"), (8, "month"),
+     (30, "month"), (31, None)],
+)
+def test_jsearch_date_posted_covers_the_days_since_the_last_scrape(days, window):
+    assert date_posted_for(days) == window
+
+
+def test_jsearch_asks_only_for_postings_since_its_last_scrape(settings, httpserver):
+    def answer(request):
+        data = [{"job_id": "j1", "job_title": "Data Engineer"}] if request.args["page"] == "1" else []
+        return Response(json.dumps({"status": "OK", "data": data}), content_type="application/json")
+
+    httpserver.expect_request("/jsearch/search").respond_with_handler(answer)
+    settings = settings.model_copy(
+        update={
+            "sources": ["jsearch"],
+            "jsearch_base_url": httpserver.url_for("/jsearch").rstrip("/"),
+            "rapidapi_key": SecretStr("test-key"),
+        }
+    )
+
+    def windows() -> list[str | None]:
+        asked = [r.args.get("date_posted") for r, _ in httpserver.log]
+        httpserver.clear_log()
+        return asked
+
+    ingest.run(settings, DAY)
+    assert windows() == [None, None]  # page 1, then the empty page 2
+    ingest.run(settings, DAY2)
+    assert windows() == ["today", "today"]
+    assert manifest(settings, "jsearch", DAY2)["incremental"]["date_posted"] == "today"
+    ingest.run(settings, date(2024, 1, 5))
+    assert windows() == ["3days", "3days"]
+    ingest.run(settings, DAY2)  # a re-run asks what its first run asked
+    assert windows() == ["today", "today"]

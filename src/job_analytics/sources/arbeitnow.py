@@ -1,4 +1,8 @@
-"""Arbeitnow (https://www.arbeitnow.com/api/job-board-api): jobs in Germany and remote, paginated by ``links.next``."""
+"""Arbeitnow (https://www.arbeitnow.com/api/job-board-api): jobs in Germany and remote, paginated by ``links.next``.
+
+Pages come newest first (by ``created_at``) and the API has no date filter, so an incremental scrape stops after
+the first page whose every posting an earlier scrape saw (``Source.page_is_known``). An empty page ends the board.
+"""
 
 from __future__ import annotations
 
@@ -18,13 +22,16 @@ class Arbeitnow(Source):
     def pages(self, client: httpx.Client) -> Iterator[Page]:
         target: str | None = self.path
         seen: set[str] = set()
-        while target is not None and len(seen) < self.settings.max_pages:
+        while target is not None and len(seen) < self.limits.max_pages:
             seen.add(target)
             response = client.get(target)
             payload, data = self.records_in(response, "data")
             yield Page(url=str(response.url), records=data)
             target = _next_target(payload, client.base_url)
-            if target in seen:  # a server that links back to a page already read would loop forever
+            if not data or target in seen:  # the end, or a server linking back to a page already read
+                break
+            if target is not None and self.page_is_known(data):
+                self.cursor.pages_skipped += 1  # the API gives no page count: the next page is the one known skip
                 break
 
     def to_posting(self, raw: Any) -> RawPosting:

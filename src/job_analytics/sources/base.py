@@ -1,7 +1,8 @@
 """What every source is: a short declaration that fetches pages and maps one raw record to canonical fields.
 
-Retries, rate limits, concurrency and bronze writing are shared code in ``job_analytics.ingest``; a source
-never retries, sleeps or writes.
+Retries, rate limits, concurrency, record caps, bronze writing and the scrape state are shared code in
+``job_analytics.ingest``; a source never retries, sleeps or writes. It may read ``cursor`` (what earlier scrapes
+saw) to ask for fewer pages, never to leave out a record it received.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from typing import Any, ClassVar
 import httpx
 
 from job_analytics.errors import SourceError
+from job_analytics.scrape_state import Cursor
 
 
 @dataclass
@@ -55,6 +57,13 @@ class Source(ABC):
 
     def __init__(self, settings: Any):
         self.settings = settings
+        # what earlier scrapes saw, set by ``ingest``; None: ask for everything (no state, or incremental is off)
+        self.cursor: Cursor | None = None
+
+    @property
+    def limits(self) -> Any:
+        """This source's request limits (``Settings.limits``): its own settings, else the global ones."""
+        return self.settings.limits(self.name)
 
     @property
     def base_url(self) -> str:
@@ -73,6 +82,20 @@ class Source(ABC):
             what = f"no {key!r} list" if key else "no JSON array of postings"
             raise SourceError(f"{self.name}: {response.url.copy_with(query=None)}: {what} in the response")
         return payload, records
+
+    def page_is_known(self, records: list[Any]) -> bool:
+        """Every record of a non-empty page was seen by an earlier scrape (``Cursor.is_known``). A record that
+        cannot be read counts as new, so a doubtful page never ends the paging."""
+        if self.cursor is None or not records:
+            return False
+        for raw in records:
+            try:
+                posting = self.to_posting(raw)
+            except Exception:  # noqa: BLE001 - any unreadable record: silver quarantines it, paging goes on
+                return False
+            if not self.cursor.is_known(posting.source_job_id, posting.posted_at):
+                return False
+        return True
 
     @abstractmethod
     def pages(self, client: httpx.Client) -> Iterator[Page]:

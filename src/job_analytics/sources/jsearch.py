@@ -3,6 +3,9 @@
 Every query in ``JSEARCH_QUERIES`` is asked in every country of ``JSEARCH_COUNTRIES``, one API page per request
 (``num_pages=1``: RapidAPI bills each page), from ``page=1`` until a page comes back empty or ``MAX_PAGES`` pages
 were read. The key travels only in the ``X-RapidAPI-Key`` header, never in a URL; headers are never logged.
+
+Incremental: with an earlier scrape in the state, every request carries ``date_posted`` (``today``, ``3days``,
+``week``, ``month``), the narrowest window covering the days since that scrape's date (``date_posted_for``).
 """
 
 from __future__ import annotations
@@ -28,10 +31,15 @@ class JSearch(Source):
         return {"X-RapidAPI-Key": key.get_secret_value(), "X-RapidAPI-Host": httpx.URL(self.base_url).host}
 
     def pages(self, client: httpx.Client) -> Iterator[Page]:
+        window = date_posted_for(self.cursor.days_since_last_run) if self.cursor else None
+        if window:
+            self.cursor.notes["date_posted"] = window
         for query in self.settings.jsearch_queries:
             for country in self.settings.jsearch_countries:
-                for number in range(1, self.settings.max_pages + 1):
+                for number in range(1, self.limits.max_pages + 1):
                     params = {"query": query, "page": number, "num_pages": 1, "country": country}
+                    if window:
+                        params["date_posted"] = window
                     response = client.get(self.path, params=params).raise_for_status()
                     payload = response.json()
                     data = payload.get("data") if isinstance(payload, dict) else None
@@ -68,6 +76,18 @@ class JSearch(Source):
                 iso=raw.get("job_posted_at_datetime_utc"), epoch=raw.get("job_posted_at_timestamp")
             ),
         )
+
+
+#: JSearch's ``date_posted`` windows (days → value), narrowest first; a longer gap asks for everything.
+DATE_POSTED = ((1, "today"), (3, "3days"), (7, "week"), (30, "month"))
+
+
+def date_posted_for(days_since_last_run: int | None) -> str | None:
+    """The narrowest ``date_posted`` window covering the days since the last scrape; None (ask for all) when there
+    was none, or it is more than a month back."""
+    if days_since_last_run is None or days_since_last_run < 1:
+        return None
+    return next((value for days, value in DATE_POSTED if days_since_last_run <= days), None)
 
 
 def _location(raw: dict) -> str | None:
