@@ -13,6 +13,8 @@ scrape_jobs → process_bronze_silver → run_dbt_models → validate_quality �
 A failed quality gate publishes nothing: `update_catalog` and `refresh_dashboard` do not run, the data-quality
 alert is sent, and `watcher` fails the run so it ends **failed**. Each task calls one function of the
 `job_analytics` package with the run's logical date; settings come from the environment (`JOB_ANALYTICS_*`, `.env`).
+The lake's bronze, silver, gold candidate and gold are Assets (`job_analytics.lineage`): tasks declare what they
+read and write, Airflow records asset events for silver and gold, and OpenLineage (when configured) reports them.
 """
 
 from __future__ import annotations
@@ -20,14 +22,18 @@ from __future__ import annotations
 from datetime import UTC, date, timedelta
 
 import pendulum
-from airflow.sdk import TriggerRule, dag, task
+from airflow.sdk import Asset, TriggerRule, dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
+from job_analytics.lineage import dataset_uris
 from job_analytics.settings import Settings
 from job_analytics.transform import dbt_env
 
 SETTINGS = Settings()
+# The lake's main datasets as Assets: each task declares what it reads (inlets) and writes (outlets), so silver and
+# gold get asset events other DAGs can be scheduled on, and the OpenLineage provider reports them as lineage.
+LAKE = {name: Asset(uri) for name, uri in dataset_uris(SETTINGS).items()}
 
 
 def _day(context: dict) -> date:
@@ -83,11 +89,11 @@ default_args = {
     doc_md=__doc__,
 )
 def job_analytics_dag():
-    @task(execution_timeout=timedelta(minutes=45))
+    @task(execution_timeout=timedelta(minutes=45), outlets=[LAKE["bronze"]])
     def scrape_jobs(**context) -> dict:
         return _run("scrape", context)
 
-    @task
+    @task(inlets=[LAKE["bronze"]], outlets=[LAKE["silver"]])
     def process_bronze_silver(**context) -> dict:
         return _run("process", context)
 
@@ -111,15 +117,15 @@ def job_analytics_dag():
         operator_args={"install_deps": False},
     )
 
-    @task(execution_timeout=timedelta(minutes=15))
+    @task(execution_timeout=timedelta(minutes=15), inlets=[LAKE["candidate"]])
     def validate_quality(**context) -> dict:
         return _run("validate", context)
 
-    @task(execution_timeout=timedelta(minutes=10))
+    @task(execution_timeout=timedelta(minutes=10), inlets=[LAKE["candidate"]], outlets=[LAKE["gold"]])
     def update_catalog(**context) -> dict:
         return _run("publish", context)
 
-    @task(execution_timeout=timedelta(minutes=10))
+    @task(execution_timeout=timedelta(minutes=10), inlets=[LAKE["gold"]])
     def refresh_dashboard(**context) -> dict:
         return _run("dashboard", context)
 
