@@ -14,7 +14,7 @@ import logging
 import smtplib
 import ssl
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 from typing import Any
@@ -46,12 +46,18 @@ def run(settings: Any, day: date, *, failed_tasks: list[str] | None = None, sinc
     """
     lake = Lake.from_settings(settings)
     summaries = _summaries(lake, day, since)
-    message = compose(day, summaries, failed_tasks or [], dashboard_url=_dashboard_url(settings, lake))
+    previous = _summaries(lake, day - timedelta(days=1), None)  # the day before, whatever run wrote it
+    message = compose(day, summaries, failed_tasks or [], dashboard_url=_dashboard_url(settings, lake),
+                      previous=previous)
     return deliver(settings, lake, day, message, slack=slack)
 
 
-def compose(day: date, summaries: dict[str, dict], failed_tasks: list[str], *, dashboard_url: str) -> Message:
-    """The day's message from the stages' summaries: which kind it is, its text and its Slack blocks."""
+def compose(day: date, summaries: dict[str, dict], failed_tasks: list[str], *, dashboard_url: str,
+            previous: dict[str, dict] | None = None) -> Message:
+    """The day's message from the stages' summaries: which kind it is, its text and its Slack blocks.
+
+    ``previous``: the day before's summaries; a success message then says what changed notably since.
+    """
     gate = summaries.get("validate")
     if gate is not None and not gate.get("success", False):
         kind = "quality_failure"
@@ -85,6 +91,9 @@ def compose(day: date, summaries: dict[str, dict], failed_tasks: list[str], *, d
         lines.append("Published: " + ", ".join(f"{t} ({n} rows)" for t, n in tables.items()) + ".")
     if failed_tasks:
         lines.append("Failed tasks: " + ", ".join(failed_tasks) + ".")
+    changes = notable_changes(summaries, previous or {}) if kind == "success" else []
+    if changes:
+        lines.append("Notable changes vs the day before: " + "; ".join(changes) + ".")
     if "dashboard" in summaries:
         lines.append(f"Dashboard: {dashboard_url}")
 
@@ -99,6 +108,49 @@ def compose(day: date, summaries: dict[str, dict], failed_tasks: list[str], *, d
         {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:2900]}},
     ]
     return Message(kind, text, blocks)
+
+
+QUARANTINE_RATE_STEP = 0.01  # a quarantine rate moving by less than one percentage point is not news
+
+
+def notable_changes(today: dict[str, dict], before: dict[str, dict]) -> list[str]:
+    """What moved between two days' run summaries, as short phrases (empty when the day before is unknown).
+
+    Silver rows always (with the change in %), the quarantine rate when it moved by a point or more, and
+    every source whose status flipped (ok → failed, failed → ok) or that appeared or vanished.
+    """
+    changes = []
+    process, process_before = today.get("process") or {}, before.get("process") or {}
+    if process and process_before:
+        rows, rows_before = int(process.get("silver_rows", 0)), int(process_before.get("silver_rows", 0))
+        change = f"{(rows - rows_before) / rows_before:+.1%}" if rows_before else "new"
+        changes.append(f"silver rows {rows:,} vs {rows_before:,} ({change})")
+        rate, rate_before = quarantine_rate(process), quarantine_rate(process_before)
+        if rate is not None and rate_before is not None and abs(rate - rate_before) >= QUARANTINE_RATE_STEP:
+            changes.append(f"quarantine rate {rate:.1%} vs {rate_before:.1%} "
+                           f"({(rate - rate_before) * 100:+.1f} pts)")
+    sources = (today.get("scrape") or {}).get("sources") or {}
+    sources_before = (before.get("scrape") or {}).get("sources") or {}
+    if sources and sources_before:
+        for name in sorted(set(sources) | set(sources_before)):
+            if name not in sources:
+                changes.append(f"source {name} not scraped (was {_status(sources_before[name])})")
+            elif name not in sources_before:
+                changes.append(f"source {name} new ({_status(sources[name])})")
+            elif _status(sources[name]) != _status(sources_before[name]):
+                changes.append(f"source {name} went from {_status(sources_before[name])} to {_status(sources[name])}")
+    return changes
+
+
+def quarantine_rate(process: dict) -> float | None:
+    """Quarantined rows / bronze records (silver + quarantined when bronze is not recorded), as in the metrics."""
+    quarantined = int(process.get("quarantined", 0))
+    seen = process.get("bronze_records") or (int(process.get("silver_rows", 0)) + quarantined)
+    return quarantined / seen if seen else None
+
+
+def _status(info: dict) -> str:
+    return "ok" if info.get("ok", True) else "failed"
 
 
 def task_failed(settings: Any, day: date, *, task_id: str, try_number: int | None, error: str,

@@ -120,7 +120,8 @@ class Visit:
         return self.page.evaluate("""() => [...document.querySelectorAll('.plotly-graph-div')].map(d => ({
             id: d.id,
             svgs: d.querySelectorAll('svg.main-svg').length,
-            marks: d.querySelectorAll('svg.main-svg g.trace').length,
+            // bars and pies draw g.trace groups; a heatmap draws one g.hm holding its image
+            marks: d.querySelectorAll('svg.main-svg g.trace, svg.main-svg g.hm image').length,
             traces: (d._fullData || []).length,
             width: d.getBoundingClientRect().width,
             height: d.getBoundingClientRect().height,
@@ -140,12 +141,19 @@ def test_demo_dashboard_renders_every_chart(browser, demo_lake):
 
     visit.assert_clean()
     charts = visit.charts()
-    assert len(charts) == summary["charts"] == 6
+    assert len(charts) == summary["charts"] == 8
     for chart in charts:
         assert chart["svgs"] >= 1 and chart["marks"] >= 1 and chart["traces"] >= 1, chart
         assert chart["width"] > 200 and chart["height"] > 200, chart
     assert visit.page.title() == "Job market dashboard · 2024-01-01"
-    assert visit.page.locator(".kpi").count() == 4
+    assert visit.page.locator(".kpi").count() == 5
+    assert "7-day change" in visit.page.locator(".kpis").inner_text()
+    assert "newest posting 2024-01-01" in visit.page.locator("header .freshness").inner_text()
+    assert visit.page.locator("table.freshness tbody tr").count() == 2
+    # Every source has its colour in a legend; the skills chart compares two weeks, the salary chart is a heatmap.
+    assert visit.page.locator("#chart-per-day .legend .traces").count() >= 1
+    assert visit.page.locator("#chart-skills .legend .traces").count() == 2
+    assert visit.page.locator("#chart-salary-roles .hm image").count() == 1
     assert "passed" in visit.page.locator(".status").first.inner_text()
     # The demo's "<script>alert(1)</script>" title arrives as plain "Data Analyst": nothing of it is left.
     assert "alert(1)" not in index.read_text()

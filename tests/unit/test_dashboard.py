@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import duckdb
@@ -32,15 +32,17 @@ select
     case when i % 4 = 0 then null else ['DE', 'US', 'GB'][i % 3 + 1] end as country_code,
     i % 2 = 0 as is_remote,
     'full_time' as employment_type,
-    'senior' as seniority,
-    'data' as role_family,
+    [null, 'junior', 'senior'][i % 3 + 1] as seniority,
+    case when i % 2 = 0 then 'data_engineer' else 'software_engineer' end as role_family,
     case when i % 5 = 0 then null else 50000 + i * 1000 end::double as salary_min,
     case when i % 5 = 0 then null else 70000 + i * 1000 end::double as salary_max,
     'USD' as salary_currency,
     'year' as salary_period,
     case when i % 5 = 0 then null else 50000 + i * 1000 end::double as salary_annual_usd_min,
     case when i % 5 = 0 then null else 70000 + i * 1000 end::double as salary_annual_usd_max,
-    ['python', 'sql'] as skills,
+    case when i % 5 = 0 then null else 60000 + i * 1000 end::double as salary_annual_usd_mid,
+    case when i = 0 then ['python', 'sql', '{xss}'] when i < 27 then ['python', 'sql'] else ['python', 'spark'] end
+        as skills,
     'text' as description_text,
     case when i = 0 then 'javascript:alert(3)' else 'https://jobs.example.com/' || i::varchar end as url,
     timestamptz '2024-01-10 12:00:00+00' - to_hours(i * 6) as posted_at,
@@ -102,9 +104,11 @@ def test_page_written_with_all_charts(settings: Settings):
     assert index.name == "index.html" and snapshot.name == "2024-01-10.html"
     assert index.read_bytes() == snapshot.read_bytes()
     assert result["bytes"] == index.stat().st_size > 10_000
-    assert result["charts"] == 6
+    assert result["charts"] == 8
     page = index.read_text()
-    assert page.count('class="plotly-graph-div"') == 6
+    assert page.count('class="plotly-graph-div"') == 8
+    for slug in ("per-day", "skills", "salary-roles", "companies", "titles", "remote", "salary", "countries"):
+        assert f'id="chart-{slug}"' in page
     assert "no view" not in page and "lacks column" not in page and "No data yet" not in page
 
 
@@ -162,8 +166,10 @@ def test_empty_catalog_still_renders(tmp_path: Path):
     result = render.run(settings, DAY)
     page = Path(result["path"]).read_text()
 
-    assert result["charts"] == 6
+    assert result["charts"] == 8
     assert "No data yet" in page and "No postings yet." in page
+    assert "No skills extracted yet" in page and "No role with 3+ salaried postings yet" in page
+    assert "no postings published yet" in page
     assert 'class="status unknown">no result' in page
 
 
@@ -173,7 +179,7 @@ def test_missing_view_gives_a_panel_message(tmp_path: Path):
     result = render.run(settings, DAY)
     page = Path(result["path"]).read_text()
 
-    assert result["charts"] == 5
+    assert result["charts"] == 7
     assert "The catalog has no view dim_company yet." in page
 
 
@@ -217,3 +223,96 @@ def test_chart_labels_show_markup_as_text(text, expected):
 
 def test_long_chart_labels_are_shortened():
     assert charts._label("x" * 100, limit=10) == "x" * 9 + "…"
+
+
+# -- panels added for the morning read: week change, skill trends, salary by role, freshness, sources ------------
+
+
+def memory_catalog(sql: str) -> render.Catalog:
+    """A Catalog over one in-memory table ``fct_job_postings`` made by ``sql``."""
+    con = duckdb.connect()
+    con.execute(f"create table fct_job_postings as {sql}")
+    return render.Catalog(con)
+
+
+def test_week_change_kpi(settings: Settings):
+    # 40 postings, one every 6 hours back from 2024-01-10 12:00: 27 fall on Jan 4-10, 13 on Dec 28 - Jan 3.
+    page = Path(render.run(settings, DAY)["path"]).read_text()
+
+    assert "7-day change" in page and "+107.7%" in page
+    assert "27 posted Jan 04–Jan 10 vs 13 the 7 days before" in page
+
+
+def test_week_change_without_history_shows_a_dash(tmp_path: Path):
+    page = Path(render.run(build_lake(tmp_path / "lake", n=0), DAY)["path"]).read_text()
+
+    assert '<div class="label">7-day change</div><div class="value">—</div>' in page
+
+
+def test_skill_trends_compare_the_two_weeks(settings: Settings):
+    with duckdb.connect(str(Lake.from_settings(settings).catalog_path), read_only=True) as con:
+        fig = charts.skill_trends(render.Catalog(con), DAY)
+
+    recent, before = fig.data
+    bars = {label: (now, then, change) for label, now, then, change
+            in zip(recent.y, recent.x, before.x, recent.text, strict=True)}
+    assert list(recent.y)[:2] == ["python", "sql"]  # ranked by all postings
+    assert bars["python"] == (27, 13, "+108%")
+    assert bars["sql"] == (27, 0, "new")
+    assert bars["spark"] == (0, 13, "-100%")
+    assert bars["&lt;script&gt;alert(1)&lt;/script&gt;"][0] == 1  # a scraped skill is a label, escaped
+    assert fig.layout.showlegend
+
+
+def test_salary_by_role_needs_three_postings_per_cell():
+    catalog = memory_catalog("""
+        select * from (values
+            ('data_engineer', 'senior', 100000.0), ('data_engineer', 'senior', 110000.0),
+            ('data_engineer', 'senior', 200000.0), ('data_engineer', 'junior', 50000.0),
+            ('data_engineer', 'junior', 60000.0), ('<b>x</b>', null, 1.0), ('<b>x</b>', null, 2.0),
+            ('<b>x</b>', null, 3.0), ('data_engineer', 'senior', null)
+        ) t(role_family, seniority, salary_annual_usd_mid)
+    """)
+
+    (heatmap,) = charts.salary_by_role(catalog).data
+
+    assert list(heatmap.x) == ["senior", "not stated"]
+    assert list(heatmap.y) == ["&lt;b&gt;x&lt;/b&gt;", "data_engineer"]
+    assert [list(row) for row in heatmap.z] == [[None, 2.0], [110000.0, None]]
+    assert heatmap.text[1][0] == "$110k<br>n=3"  # junior (2 postings) is left out
+
+
+def test_salary_by_role_without_the_column_says_so():
+    catalog = memory_catalog("select 'data_engineer' as role_family, 'senior' as seniority")
+
+    with pytest.raises(render.Unavailable, match="lacks column"):
+        charts.salary_by_role(catalog)
+
+
+def test_per_day_colours_each_source_with_a_legend(settings: Settings):
+    with duckdb.connect(str(Lake.from_settings(settings).catalog_path), read_only=True) as con:
+        fig = charts.per_day(render.Catalog(con))
+
+    assert [trace.name for trace in fig.data] == ["arbeitnow", "greenhouse", "remotive"]
+    assert len({trace.marker.color for trace in fig.data}) == 3
+    assert fig.layout.showlegend and fig.layout.legend.title.text == "Source"
+
+
+def test_freshness_in_header_and_quality_panel(settings: Settings):
+    catalog_path = Lake.from_settings(settings).catalog_path
+    with duckdb.connect(str(catalog_path), read_only=True) as con:
+        page, _ = render.render_page(render.Catalog(con), DAY, validate=None, process=None,
+                                     generated_at=datetime(2024, 1, 11, 12, 0, tzinfo=UTC))
+
+    assert "newest posting 2024-01-10 12:00 UTC (24 h old)" in page
+    assert "<tr><td>Posted at</td><td>2024-01-10 12:00 UTC</td><td class=\"num\">24</td></tr>" in page
+    assert "<tr><td>Ingest date</td><td>2024-01-10</td><td class=\"num\">36</td></tr>" in page
+
+
+def test_freshness_unknown_without_the_view(tmp_path: Path):
+    settings = build_lake(tmp_path / "lake", views=("agg", "company"))
+
+    page = Path(render.run(settings, DAY)["path"]).read_text()
+
+    assert "data freshness unknown" in page
+    assert "Data freshness: The catalog has no view fct_job_postings yet." in page

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from job_analytics.lake import Lake
-from job_analytics.notify import compose, run
+from job_analytics.notify import compose, notable_changes, quarantine_rate, run
 from job_analytics.settings import Settings
 
 DAY = date(2024, 1, 1)
@@ -85,3 +85,66 @@ def test_airflow_connection_is_used_when_no_webhook_url(tmp_path, httpserver, mo
     out = run(Settings(lake_url=str(tmp_path), slack_webhook_url=None), DAY)
     assert out["delivered_to"] == ["file", "slack"]
     assert "run failed" in json.loads(httpserver.log[0][0].get_data())["text"]
+
+
+# -- notable changes vs the day before --------------------------------------------------------------------------
+
+OK_TODAY = {"scrape": {"sources": {"demo": {"ok": True, "records": 230}}},
+            "process": {"silver_rows": 230, "quarantined": 20, "bronze_records": 250}}
+SUCCESS = {**OK_TODAY, "validate": {"success": True, "evaluated": 9}, "publish": {"tables": {}}}
+
+
+@pytest.mark.parametrize("today, before, expected", [
+    pytest.param(OK_TODAY, {}, [], id="no-previous-day"),
+    pytest.param(OK_TODAY, {"scrape": OK_TODAY["scrape"]}, [], id="previous-day-without-process"),
+    pytest.param(OK_TODAY, {"process": {"silver_rows": 200, "quarantined": 16, "bronze_records": 216}},
+                 ["silver rows 230 vs 200 (+15.0%)"], id="rate-moved-under-a-point"),
+    pytest.param(OK_TODAY, {"process": {"silver_rows": 250, "quarantined": 0, "bronze_records": 250}},
+                 ["silver rows 230 vs 250 (-8.0%)", "quarantine rate 8.0% vs 0.0% (+8.0 pts)"], id="rate-up"),
+    pytest.param(OK_TODAY, {"process": {"silver_rows": 0, "quarantined": 0}},
+                 ["silver rows 230 vs 0 (new)"], id="nothing-the-day-before"),
+    pytest.param({"scrape": {"sources": {"demo": {"ok": True}, "remotive": {"ok": False, "records": 0}}}},
+                 {"scrape": {"sources": {"demo": {"ok": True}, "remotive": {"ok": True, "records": 90}}}},
+                 ["source remotive went from ok to failed"], id="source-failed"),
+    pytest.param({"scrape": {"sources": {"demo": {"ok": True}, "arbeitnow": {"ok": True}}}},
+                 {"scrape": {"sources": {"demo": {"ok": False}, "remotive": {"ok": True}}}},
+                 ["source arbeitnow new (ok)", "source demo went from failed to ok",
+                  "source remotive not scraped (was ok)"], id="sources-recovered-added-dropped"),
+])
+def test_notable_changes(today, before, expected):
+    assert notable_changes(today, before) == expected
+
+
+@pytest.mark.parametrize("process, expected", [
+    ({"silver_rows": 230, "quarantined": 20, "bronze_records": 250}, 0.08),
+    ({"silver_rows": 30, "quarantined": 10}, 0.25),  # no bronze count: silver + quarantined
+    ({"silver_rows": 0, "quarantined": 0}, None),
+])
+def test_quarantine_rate(process, expected):
+    assert quarantine_rate(process) == expected
+
+
+def test_success_message_has_a_notable_changes_line():
+    before = {"scrape": {"sources": {"demo": {"ok": False}}}, "process": {"silver_rows": 200, "quarantined": 0}}
+    msg = compose(DAY, SUCCESS, [], dashboard_url="x", previous=before)
+    line = "Notable changes vs the day before: silver rows 230 vs 200 (+15.0%); quarantine rate 8.0% vs 0.0% " \
+           "(+8.0 pts); source demo went from failed to ok."
+    assert line in msg.text and line in msg.blocks[1]["text"]["text"]
+
+
+def test_no_notable_changes_line_without_a_previous_day_or_on_failure():
+    assert "Notable changes" not in compose(DAY, SUCCESS, [], dashboard_url="x").text
+    failed = compose(DAY, {**SUCCESS, "validate": FAILED_GATE}, [], dashboard_url="x", previous=OK_TODAY)
+    assert failed.kind == "quality_failure" and "Notable changes" not in failed.text
+
+
+def test_run_compares_with_the_previous_days_summaries(tmp_path):
+    lake = Lake(tmp_path)
+    for stage, summary in SUCCESS.items():
+        lake.write_run_summary(DAY, stage, summary)
+    lake.write_run_summary(date(2023, 12, 31), "process", {"silver_rows": 460, "quarantined": 40,
+                                                          "bronze_records": 500})
+    out = run(Settings(lake_url=str(tmp_path)), DAY, slack=None)
+    written = json.loads((tmp_path / "notifications/2024-01-01/success.json").read_text())
+    assert out["kind"] == "success"
+    assert "Notable changes vs the day before: silver rows 230 vs 460 (-50.0%)." in written["text"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import statistics
 from collections import defaultdict
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
@@ -20,6 +21,10 @@ if TYPE_CHECKING:
 TOP_N = 15
 DAYS_SHOWN = 90
 LABEL_CHARS = 48
+TREND_DAYS = 7  # the skills trend compares the last TREND_DAYS days up to the logical date with the ones before
+MIN_SAMPLE = 3  # a salary cell needs this many postings with a salary to show a median
+# One colour per source, stable from page to page (sources in name order take them in turn).
+SOURCE_COLORS = ("#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#ec4899", "#84cc16")
 
 # Annual USD salary of one posting: the midpoint of its range, or the one bound it has.
 SALARY_MID = (
@@ -73,9 +78,24 @@ def per_day(catalog: Catalog) -> go.Figure:
         by_source[source][0].append(day)
         by_source[source][1].append(postings)
     fig = go.Figure(
-        [go.Bar(name=_label(source), x=days, y=counts) for source, (days, counts) in by_source.items()]
+        [
+            go.Bar(
+                name=_label(source),
+                x=days,
+                y=counts,
+                marker_color=SOURCE_COLORS[i % len(SOURCE_COLORS)],
+                hovertemplate="%{x|%Y-%m-%d}<br>%{y} postings<extra>%{fullData.name}</extra>",
+            )
+            for i, (source, (days, counts)) in enumerate(sorted(by_source.items()))
+        ]
     )
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.15}, xaxis={"type": "date"})
+    # The legend is shown even for a single source, so the colour always says where the postings came from.
+    fig.update_layout(
+        barmode="stack",
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.15, "title": {"text": "Source"}},
+        xaxis={"type": "date"},
+    )
     return fig
 
 
@@ -164,3 +184,121 @@ def countries(catalog: Catalog) -> go.Figure:
         "select country_code, count(*) as n from fct_job_postings group by 1 order by n desc, 1 limit 20",
     )
     return _ranked_bars([_country_name(r[0]) for r in rows], [r[1] for r in rows], "%{x} postings")
+
+
+def _change(now: int, before: int) -> str:
+    """``now`` against ``before`` as a signed percentage; "new" when there was nothing before."""
+    if before == 0:
+        return "new" if now else "±0"
+    return f"{(now - before) / before:+.0%}"
+
+
+def skill_trends(catalog: Catalog, day: date) -> go.Figure:
+    """The TOP_N skills of all published postings; bars for the last TREND_DAYS days vs the TREND_DAYS before."""
+    recent_from = day - timedelta(days=TREND_DAYS - 1)
+    before_from = day - timedelta(days=2 * TREND_DAYS - 1)
+    rows = catalog.rows(
+        "fct_job_postings",
+        ["skills", "posted_date"],
+        """
+        select skill, count(*) as total,
+               count(*) filter (where posted_date between ? and ?) as recent,
+               count(*) filter (where posted_date between ? and ?) as before
+        from (select unnest(skills) as skill, posted_date from fct_job_postings)
+        where nullif(trim(skill), '') is not null
+        group by skill order by total desc, skill limit ?
+        """,
+        [recent_from, day, before_from, recent_from - timedelta(days=1), TOP_N],
+    )
+    if not rows:
+        return _no_data(message="No skills extracted yet")
+    full = [_label(r[0]) for r in rows]
+    short = [_label(r[0], LABEL_CHARS) for r in rows]
+    totals, recent, before = [r[1] for r in rows], [r[2] for r in rows], [r[3] for r in rows]
+    changes = [_change(now, then) for now, then in zip(recent, before, strict=True)]
+    fig = go.Figure(
+        [
+            go.Bar(
+                name=f"last {TREND_DAYS} days (to {day.isoformat()})",
+                x=recent,
+                y=full,
+                orientation="h",
+                marker_color="#2563eb",
+                text=changes,
+                textposition="outside",
+                customdata=list(zip(totals, changes, strict=True)),
+                hovertemplate="%{y}<br>%{x} postings (%{customdata[1]})<br>"
+                "%{customdata[0]} in all<extra></extra>",
+            ),
+            go.Bar(
+                name=f"previous {TREND_DAYS} days",
+                x=before,
+                y=full,
+                orientation="h",
+                marker_color="#cbd2d9",
+                hovertemplate="%{y}<br>%{x} postings<extra></extra>",
+            ),
+        ]
+    )
+    fig.update_layout(
+        barmode="group",
+        bargap=0.2,
+        showlegend=True,
+        legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+        yaxis={"autorange": "reversed", "tickvals": full, "ticktext": short, "automargin": True},
+    )
+    return fig
+
+
+def salary_by_role(catalog: Catalog) -> go.Figure:
+    """Median annual USD salary (midpoint) per role family × seniority; cells under MIN_SAMPLE stay empty."""
+    rows = catalog.rows(
+        "fct_job_postings",
+        ["role_family", "seniority", "salary_annual_usd_mid"],
+        """
+        select coalesce(nullif(trim(role_family), ''), 'not stated') as role_family,
+               coalesce(nullif(trim(seniority), ''), 'not stated') as seniority,
+               median(salary_annual_usd_mid)::double as median, count(*) as n
+        from fct_job_postings
+        where salary_annual_usd_mid is not null
+        group by all having count(*) >= ?
+        order by role_family, seniority
+        """,
+        [MIN_SAMPLE],
+    )
+    if not rows:
+        return _no_data(message=f"No role with {MIN_SAMPLE}+ salaried postings yet")
+    families = sorted({r[0] for r in rows})
+    levels = sorted({r[1] for r in rows}, key=_seniority_order)
+    cells = {(r[0], r[1]): (r[2], r[3]) for r in rows}
+    z = [[cells.get((f, s), (None, 0))[0] for s in levels] for f in families]
+    text = [
+        [f"${cells[(f, s)][0] / 1000:,.0f}k<br>n={cells[(f, s)][1]}" if (f, s) in cells else "" for s in levels]
+        for f in families
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[_label(s) for s in levels],
+            y=[_label(f) for f in families],
+            text=text,
+            texttemplate="%{text}",
+            colorscale="Blues",
+            hoverongaps=False,
+            colorbar={"title": {"text": "USD"}, "tickprefix": "$"},
+            hovertemplate="%{y} · %{x}<br>median $%{z:,.0f}<extra></extra>",
+        )
+    )
+    fig.update_layout(xaxis={"title": {"text": "seniority"}, "type": "category"},
+                      yaxis={"automargin": True, "type": "category", "autorange": "reversed"})
+    return fig
+
+
+_SENIORITY = ("intern", "junior", "mid", "senior", "lead", "principal", "manager", "director", "executive")
+
+
+def _seniority_order(level: str) -> tuple[int, str]:
+    """Seniority levels from junior up; unknown levels after them, "not stated" last."""
+    if level == "not stated":
+        return (len(_SENIORITY) + 1, level)
+    return (_SENIORITY.index(level) if level in _SENIORITY else len(_SENIORITY), level)

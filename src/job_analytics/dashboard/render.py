@@ -17,7 +17,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from importlib import resources
 from string import Template
 from typing import Any
@@ -27,8 +27,9 @@ import duckdb
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from job_analytics.dashboard import charts
-from job_analytics.dashboard.charts import SALARY_MID, TOP_N
+from job_analytics.dashboard import charts, freshness
+from job_analytics.dashboard.charts import MIN_SAMPLE, SALARY_MID, TOP_N, TREND_DAYS
+from job_analytics.dashboard.freshness import Freshness
 from job_analytics.errors import MissingInputError
 from job_analytics.lake import Lake, write_bytes_atomic
 
@@ -124,14 +125,25 @@ def render_page(
     catalog: Catalog, day: date, *, validate: dict | None, process: dict | None, generated_at: datetime
 ) -> tuple[str, int]:
     """The whole page as HTML, and how many charts it holds."""
+    fresh = _freshness(catalog, generated_at)
     panels = [
         _chart("Postings per day by source", "per-day", lambda: charts.per_day(catalog), wide=True),
+        _chart(
+            f"Top {TOP_N} skills: last {TREND_DAYS} days vs the {TREND_DAYS} before",
+            "skills",
+            lambda: charts.skill_trends(catalog, day),
+        ),
+        _chart(
+            f"Median salary by role family and seniority (annual USD, {MIN_SAMPLE}+ postings)",
+            "salary-roles",
+            lambda: charts.salary_by_role(catalog),
+        ),
         _chart(f"Top {TOP_N} companies", "companies", lambda: charts.top_companies(catalog)),
         _chart(f"Top {TOP_N} titles", "titles", lambda: charts.top_titles(catalog)),
         _chart("Remote vs on-site", "remote", lambda: charts.remote_share(catalog)),
         _chart("Salary distribution (annual USD)", "salary", lambda: charts.salaries(catalog)),
         _chart("Postings by country (top 20)", "countries", lambda: charts.countries(catalog)),
-        Panel("Data quality", _quality(validate, process)),
+        Panel("Data quality and freshness", _quality(validate, process) + fresh.html()),
         Panel(f"{NEWEST_N} newest postings", _newest(catalog), wide=True),
     ]
     template = Template(resources.files(__package__).joinpath("template.html").read_text("utf-8"))
@@ -139,6 +151,7 @@ def render_page(
         day=day.isoformat(),
         generated_at=generated_at.strftime("%Y-%m-%d %H:%M UTC"),
         plotlyjs=get_plotlyjs(),
+        freshness=html.escape(fresh.headline()),
         kpis=_kpis(catalog, day),
         panels="\n".join(panel.html() for panel in panels),
     )
@@ -166,6 +179,7 @@ def _kpis(catalog: Catalog, day: date) -> str:
         [
             _tile("Postings", f"{total:,}", "in the published catalog"),
             _tile(f"Posted on {day.isoformat()}", f"{on_day:,}", "by posting date"),
+            _week_change(catalog, day),
             _tile("Remote share", f"{remote / total:.1%}" if total else "—", f"{remote:,} remote postings"),
             _tile(
                 "Median salary",
@@ -176,11 +190,43 @@ def _kpis(catalog: Catalog, day: date) -> str:
     )
 
 
+def _week_change(catalog: Catalog, day: date) -> str:
+    """Postings of the 7 days up to ``day`` against the 7 days before them, as a signed percentage."""
+    week_from, before_from = day - timedelta(days=6), day - timedelta(days=13)
+    label = "7-day change"
+    try:
+        ((week, before),) = catalog.rows(
+            "fct_job_postings",
+            ["posted_date"],
+            """
+            select count(*) filter (where posted_date between ? and ?),
+                   count(*) filter (where posted_date between ? and ?)
+            from fct_job_postings
+            """,
+            [week_from, day, before_from, week_from - timedelta(days=1)],
+        )
+    except Unavailable as exc:
+        return _tile(label, "—", str(exc))
+    value = f"{(week - before) / before:+.1%}" if before else "—"
+    hint = f"{week:,} posted {week_from:%b %d}–{day:%b %d} vs {before:,} the 7 days before"
+    return _tile(label, value, hint)
+
+
 def _tile(label: str, value: str, hint: str) -> str:
     return (
         f'<div class="kpi"><div class="label">{html.escape(label)}</div>'
         f'<div class="value">{html.escape(value)}</div><div class="hint">{html.escape(hint)}</div></div>'
     )
+
+
+# -- data freshness ---------------------------------------------------------------------------------------------
+
+
+def _freshness(catalog: Catalog, generated_at: datetime) -> Freshness:
+    try:
+        return freshness.read(catalog, generated_at)
+    except Unavailable as exc:
+        return Freshness(problem=str(exc))
 
 
 # -- charts -----------------------------------------------------------------------------------------------------
