@@ -7,56 +7,23 @@ notification is still written to the lake.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
-import socket
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from pytest_httpserver import HTTPServer
 
 from tests.conftest import dags_test
+from tests.local_smtp import Inbox
 
 pytestmark = pytest.mark.integration
 DAY = "2024-01-01"
 PUSH_PATH = f"/metrics/job/job_analytics/day/{DAY}"
 
 
-class Inbox:
-    """aiosmtpd handler that keeps every message it receives, parsed."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.messages: list[email.message.EmailMessage] = []
-        self.controller = Controller(self, hostname="127.0.0.1", port=port)
-        self.running = False
-
-    def start(self) -> None:
-        self.controller.start()
-        self.running = True
-
-    def stop(self) -> None:
-        if self.running:
-            self.controller.stop()
-            self.running = False
-
-    async def handle_DATA(self, server, session, envelope):
-        self.messages.append(email.message_from_bytes(envelope.original_content, policy=email.policy.default))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
-    inbox = Inbox(free_port())
-    inbox.start()
+    inbox = Inbox().start()
     yield inbox
     inbox.stop()
 

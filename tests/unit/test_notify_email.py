@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 import json
 import logging
-import socket
 from datetime import date
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import AuthResult
 
 from job_analytics.lake import Lake
 from job_analytics.notify import run, task_failed
 from job_analytics.settings import Settings
+from tests.local_smtp import Inbox, free_port
 
 DAY = date(2024, 1, 1)
 USER, PASSWORD = "alerts", "s3cr3t-smtp-pa55"
@@ -24,41 +20,11 @@ GATE = {"success": False, "evaluated": 9,
                     "observed": "1 unexpected: ['<script>alert(1)</script> & co']"}]}
 
 
-class Inbox:
-    """aiosmtpd handler and authenticator: keeps parsed messages and the logins it saw."""
-
-    def __init__(self):
-        self.messages: list[email.message.EmailMessage] = []
-        self.envelopes: list[tuple[str, list[str]]] = []
-        self.logins: list[str] = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-        self.messages.append(email.message_from_bytes(envelope.original_content, policy=email.policy.default))
-        return "250 OK"
-
-    def __call__(self, server, session, envelope, mechanism, auth_data):
-        ok = auth_data.login == USER.encode() and auth_data.password == PASSWORD.encode()
-        if ok:
-            self.logins.append(auth_data.login.decode())
-        return AuthResult(success=ok, handled=False)  # handled=False: the server answers 235 or 535 itself
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp():
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=free_port(), authenticator=inbox,
-                            auth_require_tls=False, auth_exclude_mechanism=["LOGIN"])
-    controller.start()
-    inbox.port = controller.port
+    inbox = Inbox(credentials=(USER, PASSWORD)).start()
     yield inbox
-    controller.stop()
+    inbox.stop()
 
 
 @pytest.fixture(autouse=True)
