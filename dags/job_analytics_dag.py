@@ -19,7 +19,7 @@ read and write, Airflow records asset events for silver and gold, and OpenLineag
 
 from __future__ import annotations
 
-from datetime import UTC, date, timedelta
+from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Asset, TriggerRule, dag, task
@@ -27,6 +27,7 @@ from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, 
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
 from job_analytics.lineage import dataset_uris
+from job_analytics.pipeline import logical_day, run_started
 from job_analytics.settings import Settings
 from job_analytics.transform import dbt_env
 
@@ -36,12 +37,6 @@ SETTINGS = Settings()
 LAKE = {name: Asset(uri) for name, uri in dataset_uris(SETTINGS).items()}
 
 
-def _day(context: dict) -> date:
-    """The logical date as a UTC calendar day (a manual run without one uses the moment it was queued)."""
-    when = context.get("logical_date") or context["dag_run"].run_after
-    return when.astimezone(UTC).date()
-
-
 def _run(stage: str, context: dict) -> dict:
     from airflow.sdk.exceptions import AirflowFailException
 
@@ -49,7 +44,7 @@ def _run(stage: str, context: dict) -> dict:
     from job_analytics.pipeline import run_stage
 
     try:
-        return run_stage(stage, Settings(), _day(context))
+        return run_stage(stage, Settings(), logical_day(context))
     except (QualityGateFailed, ConfigError) as exc:  # retrying cannot fix bad data or a bad setting
         raise AirflowFailException(str(exc)) from exc
 
@@ -59,7 +54,7 @@ def alert_task_failure(context: dict) -> None:
     from job_analytics.notify import task_failed
 
     ti = context["ti"]
-    task_failed(Settings(), _day(context), task_id=ti.task_id, try_number=getattr(ti, "try_number", None),
+    task_failed(Settings(), logical_day(context), task_id=ti.task_id, try_number=getattr(ti, "try_number", None),
                 error=str(context.get("exception") or "unknown error"), log_url=getattr(ti, "log_url", None))
 
 
@@ -139,19 +134,14 @@ def job_analytics_dag():
             failed = sorted(t for t, s in states.items() if s == "failed")
         except Exception:  # noqa: BLE001 - state look-up is best effort; the lake's run summaries still tell
             failed = []
-        # Only this run's stage summaries count. `airflow dags test` stamps start_date with the logical date,
-        # a cleared run gets a new start_date: the later of the two is this run's beginning in both cases.
-        since = max(filter(None, [dag_run.start_date, dag_run.run_after]))
-        return run(Settings(), _day(context), failed_tasks=failed, since=since)
+        return run(Settings(), logical_day(context), failed_tasks=failed, since=run_started(dag_run))
 
     @task(trigger_rule=TriggerRule.ALL_DONE, retries=1, execution_timeout=timedelta(minutes=5))
     def push_metrics_to_grafana(**context) -> dict:
         """Per-run metrics to `metrics/<d>.prom` and, when configured, a Pushgateway (`grafana_cloud`)."""
         from job_analytics.metrics import run
 
-        dag_run = context["dag_run"]
-        since = max(filter(None, [dag_run.start_date, dag_run.run_after]))  # this run's summaries only
-        return run(Settings(), _day(context), since=since)
+        return run(Settings(), logical_day(context), since=run_started(context["dag_run"]))
 
     @task(trigger_rule=TriggerRule.ONE_FAILED, retries=0)
     def watcher() -> None:

@@ -21,10 +21,12 @@ airflow_db_clean
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import timedelta
 
 import pendulum
 from airflow.sdk import Param, dag, task
+
+from job_analytics.pipeline import logical_day
 
 
 @dag(
@@ -45,8 +47,7 @@ def maintenance_dag():
         from job_analytics.maintenance import retention as apply_retention
         from job_analytics.settings import Settings
 
-        when = context.get("logical_date") or context["dag_run"].run_after
-        return apply_retention(Settings(), when.astimezone(UTC).date())
+        return apply_retention(Settings(), logical_day(context))
 
     @task(execution_timeout=timedelta(minutes=30))
     def compact_silver() -> dict:

@@ -28,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 _SAFE = re.compile(r"[^a-z0-9_-]")
+#: the stages that record a run summary (``runs/<d>/<stage>.json``), in pipeline order
+SUMMARY_STAGES = ("scrape", "process", "dbt", "validate", "publish", "dashboard")
 
 
 def safe_segment(value: str) -> str:
@@ -108,6 +110,16 @@ class Lake:
     def read_run_summary(self, day: date, stage: str) -> dict | None:
         path = self.run_summary_path(day, stage)
         return json.loads(path.read_text()) if path.exists() else None
+
+    def run_summaries(self, day: date, since: datetime | None = None) -> dict[str, dict]:
+        """The summaries of ``day``'s stages that exist, by stage; with ``since``, only those written from then on
+        (a re-run must not report an earlier run's stages)."""
+        found = {}
+        for stage in SUMMARY_STAGES:
+            summary = self.read_run_summary(day, stage)
+            if summary is not None and (since is None or datetime.fromisoformat(summary["finished_at"]) >= since):
+                found[stage] = summary
+        return found
 
     # -- partitions ---------------------------------------------------------------------------------------------
     def dated_partitions(self) -> Iterator[tuple[Path, date]]:

@@ -37,7 +37,6 @@ from job_analytics.lake import Lake, write_bytes_atomic
 log = logging.getLogger(__name__)
 
 JOB = "job_analytics"
-STAGES = ("scrape", "process", "dbt", "validate", "publish", "dashboard")
 
 
 def run(settings: Any, day: date, *, now: datetime | None = None, since: datetime | None = None) -> dict:
@@ -48,8 +47,7 @@ def run(settings: Any, day: date, *, now: datetime | None = None, since: datetim
     """
     lake = Lake.from_settings(settings)
     now = now or datetime.now(UTC)
-    summaries = {stage: s for stage in STAGES if (s := lake.read_run_summary(day, stage)) is not None
-                 and (since is None or datetime.fromisoformat(s["finished_at"]) >= since)}
+    summaries = lake.run_summaries(day, since)
     body = generate_latest(collect(day, summaries, newest_posting(lake), now=now))
 
     path = lake.root / "metrics" / f"{day.isoformat()}.prom"

@@ -23,7 +23,6 @@ from job_analytics.lake import Lake, write_json_atomic
 
 log = logging.getLogger(__name__)
 
-STAGES = ("scrape", "process", "dbt", "validate", "publish", "dashboard")
 ICONS = {"success": "✅", "quality_failure": "⚠️", "failure": "❌", "task_failure": "❌"}
 
 
@@ -45,8 +44,8 @@ def run(settings: Any, day: date, *, failed_tasks: list[str] | None = None, sinc
     ``failed_tasks``: task ids that failed in this run (from the orchestrator), if any.
     """
     lake = Lake.from_settings(settings)
-    summaries = _summaries(lake, day, since)
-    previous = _summaries(lake, day - timedelta(days=1), None)  # the day before, whatever run wrote it
+    summaries = lake.run_summaries(day, since)
+    previous = lake.run_summaries(day - timedelta(days=1))  # the day before, whatever run wrote it
     message = compose(day, summaries, failed_tasks or [], dashboard_url=_dashboard_url(settings, lake),
                       previous=previous)
     return deliver(settings, lake, day, message, slack=slack)
@@ -324,18 +323,6 @@ def _html(headline: str, lines: list[str], *, kind: str) -> str:
         f'<h2 style="color: {color}; font-size: 18px">{html.escape(headline)}</h2>'
         f"{''.join(rows)}</body></html>"
     )
-
-
-def _summaries(lake: Lake, day: date, since: datetime | None) -> dict[str, dict]:
-    found = {}
-    for stage in STAGES:
-        summary = lake.read_run_summary(day, stage)
-        if summary is None:
-            continue
-        if since is not None and datetime.fromisoformat(summary["finished_at"]) < since:
-            continue
-        found[stage] = summary
-    return found
 
 
 def _dashboard_url(settings: Any, lake: Lake) -> str:
