@@ -100,6 +100,13 @@ class Lake:
     def notifications_dir(self, day: date) -> Path:
         return self.root / "notifications" / day.isoformat()
 
+    # -- engines -----------------------------------------------------------------------------------------------
+    def duckdb_connect(self, database: str = ":memory:", read_only: bool = False) -> Any:
+        """A DuckDB connection that can read this lake's files (``read_parquet`` over lake paths and globs)."""
+        import duckdb
+
+        return duckdb.connect(database, read_only=read_only)
+
     # -- run summaries ------------------------------------------------------------------------------------------
     def write_run_summary(self, day: date, stage: str, summary: dict) -> Path:
         """Record what a stage did for ``day`` (stamped ``finished_at``, UTC); a re-run overwrites it."""
