@@ -53,7 +53,7 @@ def aws_env(endpoint: str) -> dict[str, str]:
 def reset(endpoint: str) -> None:
     """Forget everything the server holds (all services, all regions)."""
     request = urllib.request.Request(f"{endpoint}/moto-api/reset", data=b"", method="POST")
-    with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310 - local test server
+    with urllib.request.urlopen(request, timeout=10) as response:
         response.read()
 
 
@@ -68,7 +68,7 @@ def start_server():
     # the server thread is started; make sure it answers before handing it out
     for _ in range(100):
         try:
-            with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=1) as response:  # noqa: S310
+            with urllib.request.urlopen(f"{endpoint}/moto-api/data.json", timeout=1) as response:
                 json.loads(response.read() or b"{}")
             break
         except OSError:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
@@ -21,8 +22,8 @@ from typing import Any
 
 import duckdb
 
-from job_analytics.errors import QualityGateFailed
-from job_analytics.lake import Lake, staged_dir
+from job_analytics.errors import ConfigError, QualityGateFailed
+from job_analytics.lake import Lake, is_remote, staged_dir, write_bytes_atomic
 from job_analytics.quality.gate import GOLD_TABLES, candidate_fingerprint, connect_candidate
 
 log = logging.getLogger(__name__)
@@ -35,6 +36,8 @@ def publish(settings: Any, day: date) -> dict:
     failed, or when the candidate differs from the one the gate validated. Idempotent.
     """
     lake = Lake.from_settings(settings)
+    if settings.catalog == "glue" and not lake.remote:
+        raise ConfigError("JOB_ANALYTICS_CATALOG=glue registers s3:// tables: set JOB_ANALYTICS_LAKE_URL=s3://…")
     gate = lake.read_run_summary(day, "validate")
     if not gate or gate.get("success") is not True:
         raise QualityGateFailed(f"refusing to publish {day}: gate has not passed")
@@ -46,37 +49,67 @@ def publish(settings: Any, day: date) -> dict:
             )
         docs = _descriptions(con)
         rows = {table: _export(con, table, lake.gold_table(table)) for table in GOLD_TABLES}
+        schemas = {table: con.execute(f"SELECT * FROM {table} LIMIT 0").arrow().schema for table in GOLD_TABLES}
 
     catalog = build_catalog(lake, docs)
     summary = {"day": day.isoformat(), "tables": rows, "catalog": str(catalog),
                "gold": {table: str(lake.gold_table(table)) for table in GOLD_TABLES}}
+    if settings.catalog == "glue":
+        summary["glue"] = _publish_glue(settings, lake, day, schemas, docs)
     lake.write_run_summary(day, "publish", summary)
     log.info("published day=%s tables=%s catalog=%s", day, rows, catalog)
     return summary
 
 
+def _publish_glue(settings: Any, lake: Lake, day: date, schemas: dict, docs: dict[str, dict[str, str]]) -> dict:
+    """Register the published gold Parquet in the AWS Glue Data Catalog (and start the configured crawlers)."""
+    from job_analytics.glue import publish_glue, table_spec
+
+    tables = {table: table_spec(str(lake.gold_table(table)), schemas[table], docs.get(table, {}))
+              for table in GOLD_TABLES}
+    result = publish_glue(database=settings.glue_database, tables=tables, crawlers=settings.glue_crawlers,
+                          parameters={"job_analytics_day": day.isoformat()})
+    log.info("glue_published database=%s tables=%s", settings.glue_database, result.get("tables"))
+    return result
+
+
 def build_catalog(lake: Lake, docs: dict[str, dict[str, str]] | None = None) -> Path:
-    """Write the catalog (one view per gold table over its Parquet) beside the old one and swap it in."""
+    """Write the catalog (one view per gold table over its Parquet) beside the old one and swap it in.
+
+    On an S3 lake the file is built in a local temporary folder and uploaded in one PUT; its views read
+    ``s3://…`` paths, which a reader opens with DuckDB's httpfs or an fsspec filesystem (``Lake.open_catalog``).
+    """
     docs = docs or {}
     target = lake.catalog_path
+    if is_remote(target):
+        with tempfile.TemporaryDirectory(prefix="catalog-") as tmp:
+            local = Path(tmp) / target.name
+            _write_catalog(lake, local, docs)
+            write_bytes_atomic(target, local.read_bytes())
+        return target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = target.parent / f".{target.name}.{uuid.uuid4().hex[:8]}.tmp"
     try:
-        with duckdb.connect(str(staging)) as con:
-            for table in GOLD_TABLES:
-                files = _literal(str(lake.gold_table(table) / "*.parquet"))
-                con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({files})")
-                table_docs = docs.get(table, {})
-                about = table_docs.get("") or f"Published gold table {table} (dbt/models/marts/{table}.yml)."
-                con.execute(f"COMMENT ON VIEW {table} IS {_literal(about)}")
-                for column, text in table_docs.items():
-                    if column:
-                        con.execute(f"COMMENT ON COLUMN {table}.{_identifier(column)} IS {_literal(text)}")
+        _write_catalog(lake, staging, docs)
         os.replace(staging, target)
     finally:
         staging.unlink(missing_ok=True)
         Path(f"{staging}.wal").unlink(missing_ok=True)
     return target
+
+
+def _write_catalog(lake: Lake, path: Path, docs: dict[str, dict[str, str]]) -> None:
+    with lake.duckdb_connect(str(path)) as con:
+        for table in GOLD_TABLES:
+            files = _literal(str(lake.gold_table(table) / "*.parquet"))
+            con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet({files})")
+            table_docs = docs.get(table, {})
+            about = table_docs.get("") or f"Published gold table {table} (dbt/models/marts/{table}.yml)."
+            con.execute(f"COMMENT ON VIEW {table} IS {_literal(about)}")
+            for column, text in table_docs.items():
+                if column:
+                    con.execute(f"COMMENT ON COLUMN {table}.{_identifier(column)} IS {_literal(text)}")
+        con.execute("CHECKPOINT")
 
 
 def _export(con: duckdb.DuckDBPyConnection, table: str, final: Path) -> int:

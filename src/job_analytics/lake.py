@@ -10,6 +10,13 @@ Every path a stage reads or writes is named here, so the layout of DESIGN.md liv
 
 Writers never expose a half-written file or partition: files are written beside their target and renamed over
 it; a partition is built in a temporary sibling directory and swapped in.
+
+The lake is a local folder or an S3 prefix (``LAKE_URL=s3://bucket/prefix``), with the same layout. On S3 the paths
+are ``upath.UPath`` objects (fsspec/s3fs) with the pathlib API the stages already use; an object PUT is atomic, so
+a file is simply written, and a partition is staged in a local temporary folder, uploaded, and then the objects
+it no longer holds are deleted. The seed's ``S3_BRONZE_BUCKET`` / ``S3_SILVER_BUCKET`` / ``S3_GOLD_BUCKET`` put
+``bronze/``, ``silver/`` and ``gold/`` in their own buckets (same layout inside each); everything else stays under
+``LAKE_URL``. Files DuckDB needs to open as a database (dbt's candidate warehouse) live in a local work folder.
 """
 
 from __future__ import annotations
@@ -38,42 +45,107 @@ def safe_segment(value: str) -> str:
     return cleaned or "_"
 
 
+def is_remote(path: Any) -> bool:
+    """True for an object-store path (``upath.UPath`` on s3://…), False for a local ``pathlib.Path``."""
+    return getattr(path, "protocol", "") not in ("", "file", "local")
+
+
 @dataclass(frozen=True)
 class Lake:
     root: Path
+    #: where bronze/, silver/ and gold/ live when they have their own bucket (None: under ``root``)
+    bronze_root: Path | None = None
+    silver_root: Path | None = None
+    gold_root: Path | None = None
+    #: local folder for files opened as databases (the dbt warehouse) when the lake is remote
+    work_root: Path | None = None
 
     @classmethod
     def from_settings(cls, settings: Any) -> Lake:
-        if "://" in settings.lake_url:
-            # The S3 lake arrives with the production deployment; say so instead of writing somewhere odd.
-            from job_analytics.errors import ConfigError
+        if "://" not in settings.lake_url:
+            return cls(Path(settings.lake_root))
+        from job_analytics.errors import ConfigError
 
-            raise ConfigError(f"JOB_ANALYTICS_LAKE_URL={settings.lake_url!r}: only local lakes are supported so far")
-        return cls(Path(settings.lake_root))
+        scheme = settings.lake_url.split("://", 1)[0].lower()
+        if scheme != "s3":
+            raise ConfigError(f"JOB_ANALYTICS_LAKE_URL={settings.lake_url!r}: a lake is a local path or s3://…")
+        try:
+            from upath import UPath
+        except ImportError as exc:  # pragma: no cover - a dependency of the project
+            raise ConfigError("an s3:// lake needs universal-pathlib and s3fs installed") from exc
+        options = s3_storage_options(settings)
+
+        def bucket(name: str | None) -> Path | None:
+            return UPath(f"s3://{name.strip('/')}", **options) if name else None
+
+        return cls(
+            UPath(settings.lake_root, **options),
+            bronze_root=bucket(settings.s3_bronze_bucket),
+            silver_root=bucket(settings.s3_silver_bucket),
+            gold_root=bucket(settings.s3_gold_bucket),
+            work_root=Path(settings.work_dir).expanduser().resolve(),
+        )
+
+    @property
+    def remote(self) -> bool:
+        return is_remote(self.root)
+
+    def _layer(self, name: str) -> Path:
+        own = {"bronze": self.bronze_root, "silver": self.silver_root, "gold": self.gold_root}[name]
+        return (own or self.root) / name
+
+    def roots(self) -> list[Path]:
+        """The lake's distinct top-level locations (the root and any layer buckets)."""
+        found: list[Path] = []
+        for root in (self.root, self.bronze_root, self.silver_root, self.gold_root):
+            if root is not None and str(root) not in {str(r) for r in found}:
+                found.append(root)
+        return found
+
+    def relative(self, path: Path) -> str:
+        """``path`` relative to the lake root (or the layer bucket) holding it, as ``bronze/source=…/…``."""
+        text = str(path)
+        for root in sorted(self.roots(), key=lambda r: -len(str(r))):
+            prefix = str(root).rstrip("/") + "/"
+            if text.startswith(prefix):
+                return text[len(prefix):]
+        raise ValueError(f"{path} is not in the lake")
 
     # -- layout -------------------------------------------------------------------------------------------------
+    @property
+    def bronze_dir(self) -> Path:
+        return self._layer("bronze")
+
+    @property
+    def silver_dir(self) -> Path:
+        return self._layer("silver")
+
+    @property
+    def gold_dir(self) -> Path:
+        return self._layer("gold")
+
     def bronze_partition(self, source: str, day: date) -> Path:
-        return self.root / "bronze" / f"source={safe_segment(source)}" / f"ingest_date={day.isoformat()}"
+        return self.bronze_dir / f"source={safe_segment(source)}" / f"ingest_date={day.isoformat()}"
 
     def bronze_partitions(self, day: date) -> list[Path]:
-        return sorted(self.root.glob(f"bronze/source=*/ingest_date={day.isoformat()}"))
+        return sorted(self.bronze_dir.glob(f"source=*/ingest_date={day.isoformat()}"), key=str)
 
     def silver_partition(self, day: date) -> Path:
-        return self.root / "silver" / "jobs" / f"ingest_date={day.isoformat()}"
+        return self.silver_dir / "jobs" / f"ingest_date={day.isoformat()}"
 
     def quarantine_partition(self, day: date) -> Path:
-        return self.root / "silver" / "quarantine" / f"ingest_date={day.isoformat()}"
+        return self.silver_dir / "quarantine" / f"ingest_date={day.isoformat()}"
 
     @property
     def silver_glob(self) -> str:
-        return str(self.root / "silver" / "jobs" / "ingest_date=*" / "*.parquet")
+        return str(self.silver_dir / "jobs" / "ingest_date=*" / "*.parquet")
 
     @property
     def quarantine_glob(self) -> str:
-        return str(self.root / "silver" / "quarantine" / "ingest_date=*" / "*.parquet")
+        return str(self.silver_dir / "quarantine" / "ingest_date=*" / "*.parquet")
 
     def gold_table(self, name: str) -> Path:
-        return self.root / "gold" / safe_segment(name)
+        return self.gold_dir / safe_segment(name)
 
     @property
     def catalog_path(self) -> Path:
@@ -81,8 +153,8 @@ class Lake:
 
     @property
     def warehouse_path(self) -> Path:
-        """dbt's working database: the gold *candidate*, never read by users."""
-        return self.root / "warehouse" / "candidate.duckdb"
+        """dbt's working database: the gold *candidate*, never read by users (always a local file)."""
+        return (self.work_root or self.root) / "warehouse" / "candidate.duckdb"
 
     @property
     def dashboard_dir(self) -> Path:
@@ -105,7 +177,37 @@ class Lake:
         """A DuckDB connection that can read this lake's files (``read_parquet`` over lake paths and globs)."""
         import duckdb
 
-        return duckdb.connect(database, read_only=read_only)
+        con = duckdb.connect(database, read_only=read_only)
+        if self.remote:
+            # DuckDB reads s3://… through the same fsspec filesystem the lake writes with (no extension download)
+            con.register_filesystem(self.root.fs)
+        return con
+
+    @contextmanager
+    def open_catalog(self) -> Iterator[Any]:
+        """The published catalog, opened read-only, its views able to read the gold files (local or S3)."""
+        if not self.remote:
+            con = self.duckdb_connect(str(self.catalog_path), read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+            return
+        with tempfile.TemporaryDirectory(prefix="lake-catalog-") as tmp:
+            local = download(self.catalog_path, Path(tmp) / self.catalog_path.name)
+            con = self.duckdb_connect(str(local), read_only=True)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    def glob(self, pattern: str) -> list[str]:
+        """The files matching a lake glob (as ``silver_glob`` returns), as strings DuckDB and pyarrow accept."""
+        if not self.remote:
+            import glob as _glob
+
+            return sorted(_glob.glob(pattern))
+        return sorted(f"{self.root.protocol}://{p}" for p in self.root.fs.glob(pattern))
 
     # -- run summaries ------------------------------------------------------------------------------------------
     def write_run_summary(self, day: date, stage: str, summary: dict) -> Path:
@@ -131,9 +233,10 @@ class Lake:
     # -- partitions ---------------------------------------------------------------------------------------------
     def dated_partitions(self) -> Iterator[tuple[Path, date]]:
         """Every ``…/ingest_date=<d>`` directory and dated ``runs/<d>`` / ``quality/<d>`` folder in the lake."""
-        for path in self.root.glob("**/ingest_date=*"):
-            if path.is_dir():
-                yield path, date.fromisoformat(path.name.split("=", 1)[1])
+        for root in self.roots():
+            for path in root.glob("**/ingest_date=*"):
+                if path.is_dir():
+                    yield path, date.fromisoformat(path.name.split("=", 1)[1])
         for top in ("runs", "quality", "notifications"):
             for path in (self.root / top).glob("*"):
                 try:
@@ -142,7 +245,19 @@ class Lake:
                     continue
 
 
+def s3_storage_options(settings: Any) -> dict[str, Any]:
+    """s3fs options from the settings; credentials and region come from the standard ``AWS_*`` variables (or the
+    instance role) through botocore, and ``AWS_ENDPOINT_URL`` also works for an S3-compatible server."""
+    options: dict[str, Any] = {}
+    if getattr(settings, "s3_endpoint_url", None):
+        options["endpoint_url"] = settings.s3_endpoint_url
+    return options
+
+
 def write_bytes_atomic(path: Path, data: bytes) -> None:
+    if is_remote(path):
+        path.write_bytes(data)  # one PUT: readers see the old object or the new one
+        return
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -163,8 +278,15 @@ def write_json_atomic(path: Path, obj: Any) -> None:
 def staged_dir(final: Path) -> Iterator[Path]:
     """Yield an empty staging directory; on success it replaces ``final`` whole, on error it is removed.
 
-    Readers see the old partition or the new one, never a mix: the swap is two renames on one filesystem.
+    Readers see the old partition or the new one, never a mix: the swap is two renames on one filesystem. On an
+    object store the folder is staged locally, each file uploaded (one atomic PUT each, over the old file of the
+    same name), and only then are the objects the new partition does not have deleted.
     """
+    if is_remote(final):
+        with tempfile.TemporaryDirectory(prefix="lake-stage-") as tmp:
+            yield Path(tmp)
+            _upload_replacing(Path(tmp), final)
+        return
     final.parent.mkdir(parents=True, exist_ok=True)
     stage = final.parent / f".{final.name}.staging-{uuid.uuid4().hex[:8]}"
     stage.mkdir()
@@ -178,6 +300,37 @@ def staged_dir(final: Path) -> Iterator[Path]:
         os.replace(final, old)
     os.replace(stage, final)
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _upload_replacing(local: Path, final: Any) -> None:
+    fs, prefix = final.fs, final.path.rstrip("/")
+    written = set()
+    for file in sorted(p for p in local.rglob("*") if p.is_file()):
+        key = f"{prefix}/{file.relative_to(local).as_posix()}"
+        fs.put_file(str(file), key)
+        written.add(key)
+    stale = [key for key in (fs.find(prefix) if fs.exists(prefix) else []) if key not in written]
+    if stale:
+        fs.rm(stale)
+    fs.invalidate_cache(prefix)
+
+
+def remove_tree(path: Path) -> None:
+    """Delete a folder (or a prefix on an object store) and everything under it."""
+    if is_remote(path):
+        if path.fs.exists(path.path):
+            path.fs.rm(path.path, recursive=True)
+        return
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def download(path: Path, target: Path) -> Path:
+    """A local copy of a lake file (a no-op returning ``path`` itself when the lake is local)."""
+    if not is_remote(path):
+        return path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    path.fs.get_file(path.path, str(target))
+    return target
 
 
 def replace_dir(final: Path, fill: Callable[[Path], Any]) -> Any:

@@ -9,24 +9,19 @@ OpenLineage provider configured, every task's START/COMPLETE event carries these
     candidate  <lake>/warehouse/candidate.duckdb     dbt → validate_quality → update_catalog
     gold       <lake>/gold                           update_catalog → refresh_dashboard
 
-A local lake is named ``file:///<absolute path>``, an S3 lake by its ``s3://`` URL.
+A local lake is named ``file:///<absolute path>``, an S3 lake by its ``s3://`` URLs (a layer in its own bucket\n(``S3_<LAYER>_BUCKET``) by that bucket's).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-#: dataset → path inside the lake (the layout of ``job_analytics.lake``)
-DATASETS: dict[str, str] = {
-    "bronze": "bronze",
-    "silver": "silver/jobs",
-    "candidate": "warehouse/candidate.duckdb",
-    "gold": "gold",
-}
-
 
 def dataset_uris(settings: Any) -> dict[str, str]:
-    """Every dataset's URI for the configured lake (``settings.lake_root``)."""
-    root = settings.lake_root
-    base = root if "://" in root else f"file://{root}"
-    return {name: f"{base}/{path}" for name, path in DATASETS.items()}
+    """Every dataset's URI for the configured lake (``job_analytics.lake.Lake`` decides where each layer lives)."""
+    from job_analytics.lake import Lake
+
+    lake = Lake.from_settings(settings)
+    paths = {"bronze": lake.bronze_dir, "silver": lake.silver_dir / "jobs", "candidate": lake.warehouse_path,
+             "gold": lake.gold_dir}
+    return {name: str(path) if "://" in str(path) else f"file://{path}" for name, path in paths.items()}

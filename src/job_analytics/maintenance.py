@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import logging
 import re
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -22,7 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from job_analytics.lake import Lake, staged_dir
+from job_analytics.lake import Lake, is_remote, remove_tree, staged_dir
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +34,7 @@ def expired(lake: Lake, today: date, keep_days: int) -> list[tuple[Path, date]]:
     cutoff = today - timedelta(days=keep_days)
     found = []
     for path, day in lake.dated_partitions():
-        relative = path.relative_to(lake.root).as_posix()
+        relative = lake.relative(path)
         if day < cutoff and any(relative.startswith(layer + "/") for layer in RETAINED):
             found.append((path, day))
     for snapshot in lake.dashboard_dir.glob("????-??-??.html"):
@@ -57,16 +56,16 @@ def retention(settings: Any, today: date, *, dry_run: bool | None = None) -> dic
     if not dry:
         for path, _ in victims:
             if path.is_dir():
-                shutil.rmtree(path)
+                remove_tree(path)
             else:
                 path.unlink(missing_ok=True)
-            deleted.append(str(path.relative_to(lake.root)))
+            deleted.append(lake.relative(path))
     summary = {
         "today": today.isoformat(),
         "keep_days": settings.retention_days,
         "cutoff": (today - timedelta(days=settings.retention_days)).isoformat(),
         "dry_run": dry,
-        "expired": [str(p.relative_to(lake.root)) for p, _ in victims],
+        "expired": [lake.relative(p) for p, _ in victims],
         "deleted": deleted,
     }
     log.info("retention %s", json.dumps({k: summary[k] for k in ("today", "cutoff", "dry_run")}
@@ -94,12 +93,12 @@ def compact_silver(settings: Any, day: date) -> dict:
     lake = Lake.from_settings(settings)
     layers = {}
     for layer in COMPACTED:
-        partition = lake.root / layer / f"ingest_date={day.isoformat()}"
-        files = sorted(partition.glob("*.parquet"))
-        report = {"partition": str(partition.relative_to(lake.root)), "files_before": len(files),
+        partition = _compacted_dir(lake, layer) / f"ingest_date={day.isoformat()}"
+        files = sorted(partition.glob("*.parquet"), key=str)
+        report = {"partition": lake.relative(partition), "files_before": len(files),
                   "files_after": len(files), "rows": None, "compacted": False}
         if len(files) > 1:
-            table = pa.concat_tables([pq.read_table(f) for f in files], promote_options="default")
+            table = pa.concat_tables([_read_parquet(f) for f in files], promote_options="default")
             bytes_before = sum(f.stat().st_size for f in files)
             with staged_dir(partition) as stage:
                 target = stage / "part-00000.parquet"
@@ -115,11 +114,22 @@ def compact_silver(settings: Any, day: date) -> dict:
     return summary
 
 
+def _compacted_dir(lake: Lake, layer: str) -> Path:
+    return lake.silver_dir / layer.split("/", 1)[1]
+
+
+def _read_parquet(path: Path) -> Any:
+    import pyarrow.parquet as pq
+
+    with path.open("rb") as handle:
+        return pq.read_table(handle)
+
+
 def compact_silver_all(settings: Any) -> dict:
     """``compact_silver`` for every day whose silver partition holds more than one file (backfills included)."""
     lake = Lake.from_settings(settings)
     days = sorted({date.fromisoformat(partition.name.split("=", 1)[1])
-                   for layer in COMPACTED for partition in (lake.root / layer).glob("ingest_date=*")
+                   for layer in COMPACTED for partition in _compacted_dir(lake, layer).glob("ingest_date=*")
                    if len(list(partition.glob("*.parquet"))) > 1})
     results = [compact_silver(settings, day) for day in days]
     compacted = [layer["partition"] for result in results for layer in result["layers"].values()
@@ -176,8 +186,10 @@ def checkpoint_catalog(settings: Any) -> dict:
     lake = Lake.from_settings(settings)
     path = lake.catalog_path
     wal = Path(f"{path}.wal")
-    summary: dict[str, Any] = {"catalog": str(path.relative_to(lake.root)), "checkpointed": False}
-    if not path.exists():
+    summary: dict[str, Any] = {"catalog": lake.relative(path), "checkpointed": False}
+    if is_remote(path):
+        summary["reason"] = "the catalog on object storage is written whole, checkpointed, by publish"
+    elif not path.exists():
         summary["reason"] = "no catalog yet"
     else:
         had_wal = wal.exists()

@@ -119,7 +119,7 @@ def newest_posting(lake: Lake) -> datetime | None:
     if not lake.catalog_path.exists():
         return None
     try:
-        with duckdb.connect(str(lake.catalog_path), read_only=True) as con:
+        with lake.open_catalog() as con:
             con.execute("set TimeZone = 'UTC'")
             (newest,) = con.execute("select max(posted_at) from fct_job_postings").fetchone()
     except duckdb.Error as exc:

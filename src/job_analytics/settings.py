@@ -129,6 +129,19 @@ class Settings(BaseSettings):
     s3_bronze_bucket: str | None = Field(default=None, validation_alias=_env("s3_bronze_bucket", "S3_BRONZE_BUCKET"))
     s3_silver_bucket: str | None = Field(default=None, validation_alias=_env("s3_silver_bucket", "S3_SILVER_BUCKET"))
     s3_gold_bucket: str | None = Field(default=None, validation_alias=_env("s3_gold_bucket", "S3_GOLD_BUCKET"))
+    # an S3-compatible server (MinIO, a moto server); unset on AWS. AWS_ENDPOINT_URL is read as well.
+    s3_endpoint_url: str | None = Field(
+        default=None, validation_alias=_env("s3_endpoint_url", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
+    )
+    work_dir: Path = Path("./data/work")  # local files of an s3:// lake that DuckDB opens as databases
+
+    # -- catalog ---------------------------------------------------------------------------------------------
+    catalog: Literal["local", "glue"] = "local"  # glue: also register the gold tables in the AWS Glue catalog
+    glue_database: str = "job_analytics"
+    glue_crawlers: Annotated[  # comma list, case kept: crawlers to start after publishing (as the seed does)
+        list[str], NoDecode,
+        BeforeValidator(lambda v: [a.strip() for a in v.split(",") if a.strip()] if isinstance(v, str) else v),
+    ] = []
 
     # -- orchestration ---------------------------------------------------------------------------------------
     task_retries: int = 2

@@ -91,7 +91,7 @@ def run(settings: Any, day: date) -> dict:
         raise MissingInputError(
             f"dashboard {day}: no published catalog at {catalog_path} (run publish first)"
         )
-    with duckdb.connect(str(catalog_path), read_only=True) as con:
+    with lake.open_catalog() as con:
         con.execute("set TimeZone = 'UTC'")
         page, n_charts = render_page(
             Catalog(con),
