@@ -7,7 +7,8 @@ catalog, refresh the dashboard, and send the summary.
 
 ```
 scrape_jobs → process_bronze_silver → run_dbt_models → validate_quality ─pass→ update_catalog → refresh_dashboard
-                                                                        └fail─────────────────────────────┴→ send_notifications
+                                                      │                 └fail─────────────────────────────┴→ send_notifications
+                                                      └→ generate_dbt_docs (docs/dbt/ in the lake) ─────────────→ send_notifications
 ```
 
 A failed quality gate publishes nothing: `update_catalog` and `refresh_dashboard` do not run, the data-quality
@@ -112,6 +113,13 @@ def job_analytics_dag():
         operator_args={"install_deps": False},
     )
 
+    @task(execution_timeout=timedelta(minutes=10), inlets=[LAKE["candidate"]])
+    def generate_dbt_docs(**context) -> dict:
+        """`dbt docs generate` on the candidate → `docs/dbt/` in the lake (a single-file index.html)."""
+        from job_analytics.transform import generate_docs
+
+        return generate_docs(Settings(), logical_day(context))
+
     @task(execution_timeout=timedelta(minutes=15), inlets=[LAKE["candidate"]])
     def validate_quality(**context) -> dict:
         return _run("validate", context)
@@ -154,9 +162,13 @@ def job_analytics_dag():
     validate, publish, dashboard, notify = validate_quality(), update_catalog(), refresh_dashboard(), send_notifications()
     scrape >> process >> run_dbt_models >> validate >> publish >> dashboard >> notify
     validate >> notify
+    # The docs site describes the candidate; it never holds up the gate or publication, but its failure is
+    # reported (send_notifications runs after it) and fails the run (watcher).
+    docs = generate_dbt_docs()
+    run_dbt_models >> docs >> notify
     # Metrics are reported on every outcome (a push outage is logged by metrics.run, never raised).
     [validate, dashboard] >> push_metrics_to_grafana()
-    [scrape, process, run_dbt_models, validate, publish, dashboard, notify] >> watcher()
+    [scrape, process, run_dbt_models, docs, validate, publish, dashboard, notify] >> watcher()
 
 
 dag_object = job_analytics_dag()

@@ -157,6 +157,11 @@ class Lake:
         return (self.work_root or self.root) / "warehouse" / "candidate.duckdb"
 
     @property
+    def dbt_docs_dir(self) -> Path:
+        """The dbt docs site of the gold candidate (``index.html``, ``manifest.json``, ``catalog.json``)."""
+        return self.root / "docs" / "dbt"
+
+    @property
     def dashboard_dir(self) -> Path:
         return self.root / "dashboard"
 

@@ -20,6 +20,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 
 from job_analytics.lake import Lake, write_json_atomic
+from job_analytics.quality import where
 
 log = logging.getLogger(__name__)
 
@@ -75,16 +76,7 @@ def compose(day: date, summaries: dict[str, dict], failed_tasks: list[str], *, d
         reasons = ", ".join(f"{r} {n}" for r, n in (process.get("quarantined_by_reason") or {}).items())
         lines.append(f"Silver rows: {process.get('silver_rows', 0)}; quarantined: {process.get('quarantined', 0)}"
                      + (f" ({reasons})" if reasons else "") + ".")
-    if gate is None:
-        lines.append("Quality gate: not run.")
-    elif gate.get("success"):
-        lines.append(f"Quality gate: passed ({gate.get('evaluated', '?')} expectations).")
-    else:
-        failed = gate.get("failed") or []
-        lines.append(f"Quality gate: FAILED ({len(failed)} of {gate.get('evaluated', '?')} expectations); "
-                     "nothing was published.")
-        lines += [f"  • {f.get('expectation')} on {f.get('column') or 'table'}: observed {f.get('observed')}"
-                  for f in failed[:10]]
+    lines += gate_lines(gate)
     if "publish" in summaries:
         tables = summaries["publish"].get("tables") or {}
         lines.append("Published: " + ", ".join(f"{t} ({n} rows)" for t, n in tables.items()) + ".")
@@ -107,6 +99,27 @@ def compose(day: date, summaries: dict[str, dict], failed_tasks: list[str], *, d
         {"type": "section", "text": {"type": "mrkdwn", "text": "\n".join(lines)[:2900]}},
     ]
     return Message(kind, text, blocks)
+
+
+def gate_lines(gate: dict | None) -> list[str]:
+    """The quality gate's result: passed or FAILED, then each failed critical expectation and each warning
+    (expectation, table.column, observed value; ten of each at most)."""
+    if gate is None:
+        return ["Quality gate: not run."]
+    evaluated = gate.get("evaluated", "?")
+    failed, warnings = gate.get("failed") or [], gate.get("warnings") or []
+    with_warnings = f" with {len(warnings)} warning{'s' if len(warnings) != 1 else ''}" if warnings else ""
+    if gate.get("success"):
+        lines = [f"Quality gate: passed{with_warnings} ({evaluated} expectations)."]
+    else:
+        lines = [(f"Quality gate: FAILED ({len(failed)} of {evaluated} expectations){with_warnings}; "
+                 "nothing was published.")]
+        lines += [f"  • {f.get('expectation')} on {where(f)}: observed {f.get('observed')}" for f in failed[:10]]
+    lines += [f"  • warning: {f.get('expectation')} on {where(f)}: observed {f.get('observed')}"
+              for f in warnings[:10]]
+    if (failed or warnings) and gate.get("data_docs"):
+        lines.append(f"Data Docs: {gate['data_docs']}")
+    return lines
 
 
 QUARANTINE_RATE_STEP = 0.01  # a quarantine rate moving by less than one percentage point is not news

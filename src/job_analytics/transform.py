@@ -4,13 +4,18 @@ dbt writes the candidate into the warehouse (``<lake>/warehouse/candidate.duckdb
 quality gate validates it and only then does ``catalog.publish`` copy it to ``gold/``. The dbt project reads
 every path from the environment that :func:`dbt_env` returns, so the CLI (:func:`run`, dbt in process) and the
 Airflow DAG (astronomer-cosmos, dbt per model) run the same project the same way.
+
+:func:`generate_docs` runs ``dbt docs generate`` on the candidate and keeps the site in the lake
+(``docs/dbt/``: a single-file ``index.html`` that opens offline, plus ``manifest.json`` and ``catalog.json``).
 """
 
 from __future__ import annotations
 
 import glob
+import json
 import logging
 import os
+import shutil
 import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -18,11 +23,14 @@ from datetime import date
 from typing import Any
 
 from job_analytics.errors import MissingInputError, TransformError
-from job_analytics.lake import Lake
+from job_analytics.lake import Lake, staged_dir
 
 log = logging.getLogger(__name__)
 
 _FAILED = {"error", "fail", "runtime error"}
+#: the docs site kept in the lake: dbt's target file → its name in ``docs/dbt/`` (the static index embeds the
+#: manifest and catalog, so it opens from a file or object store without a web server)
+DOCS_FILES = {"static_index.html": "index.html", "manifest.json": "manifest.json", "catalog.json": "catalog.json"}
 
 
 def dbt_env(settings: Any, day: date | None = None) -> dict[str, str]:
@@ -44,32 +52,20 @@ def dbt_env(settings: Any, day: date | None = None) -> dict[str, str]:
 
 
 def run(settings: Any, day: date) -> dict:
-    """``dbt build`` (models and their tests) into the warehouse; returns and records the "dbt" run summary.
+    """``dbt build`` (models and their tests) into the warehouse, then the docs site (:func:`generate_docs`);
+    returns and records the "dbt" run summary.
 
-    Idempotent: every mart is a table rebuilt whole from silver. Raises ``MissingInputError`` when there is no
-    silver yet and ``TransformError`` naming the failed nodes when a model or an error-severity test fails.
+    Idempotent: ``fct_job_postings`` is incremental on ingest_date, and a re-run or a backfill of a day rebuilds
+    it whole as of that day (dbt/macros/incremental_as_of.sql); the other marts are tables rebuilt from it. Raises
+    ``MissingInputError`` when there is no silver yet and ``TransformError`` naming the failed nodes when a model
+    or an error-severity test fails. A docs failure does not fail the build: it is logged and recorded under
+    ``docs.error``.
     """
-    from dbt.cli.main import dbtRunner  # heavy: only when the stage runs
-
     lake = Lake.from_settings(settings)
     if not glob.glob(lake.silver_glob):
         raise MissingInputError(f"dbt {day}: no silver parquet under {lake.silver_glob} (run process first)")
     work_dir = lake.warehouse_path.parent
-    work_dir.mkdir(parents=True, exist_ok=True)
-    project_dir = settings.dbt_project_dir.resolve()
-    args = [
-        "build",
-        "--project-dir", str(project_dir),
-        "--profiles-dir", str(project_dir),
-        "--target-path", str(work_dir / "target"),
-        "--log-path", str(work_dir / "logs"),
-        "--no-use-colors",
-    ]
-
-    started = time.monotonic()
-    with _environ(dbt_env(settings, day)):
-        outcome = dbtRunner().invoke(args)
-    seconds = round(time.monotonic() - started, 2)
+    outcome, seconds = _invoke(settings, day, ["build"], target=work_dir / "target")
 
     nodes = list(getattr(outcome.result, "results", None) or [])
     by_type = [str(getattr(n.node, "resource_type", "")) for n in nodes]
@@ -77,6 +73,7 @@ def run(settings: Any, day: date) -> dict:
     summary = {
         "day": day.isoformat(),
         "models": by_type.count("model"),
+        "seeds": by_type.count("seed"),
         "tests": by_type.count("test"),
         "failed": failed,
         "warned": [_describe(n) for n in nodes if str(n.status) == "warn"],
@@ -88,14 +85,81 @@ def run(settings: Any, day: date) -> dict:
         # dbt stopped before running nodes (a parse or connection error): that is the failure to report
         failed.append({"node": "dbt", "type": "invocation", "status": "error",
                        "message": _short(str(outcome.exception))})
-    lake.write_run_summary(day, "dbt", summary)
     log.info("dbt_build_done day=%s models=%d tests=%d failed=%d seconds=%.1f",
              day, summary["models"], summary["tests"], len(failed), seconds)
     if failed or not outcome.success:
+        lake.write_run_summary(day, "dbt", summary)
         named = "; ".join(f"{f['type']} {f['node']}: {f['message']}" for f in failed) or "see the dbt log"
         raise TransformError(f"dbt build failed for {day}: {len(failed)} node(s) failed: {named} "
                              f"(log: {work_dir / 'logs' / 'dbt.log'})")
+    try:
+        summary["docs"] = generate_docs(settings, day)
+    except Exception as exc:  # noqa: BLE001 - the docs describe the candidate; they never block it
+        log.error("dbt_docs_failed day=%s: %s", day, exc)
+        summary["docs"] = {"error": _short(str(exc))}
+    lake.write_run_summary(day, "dbt", summary)
     return summary
+
+
+def generate_docs(settings: Any, day: date) -> dict:
+    """``dbt docs generate --static`` on the built candidate; the site replaces ``<lake>/docs/dbt/`` whole.
+
+    Returns and records (``runs/<day>/dbt_docs.json``) a small summary: where the site is, how many models and
+    catalogued tables it describes, and how long it took. Raises ``MissingInputError`` before any dbt build and
+    ``TransformError`` when dbt fails; the site in the lake is then left as it was.
+    """
+    lake = Lake.from_settings(settings)
+    if not lake.warehouse_path.exists():
+        raise MissingInputError(f"dbt docs {day}: no gold candidate at {lake.warehouse_path} (run dbt first)")
+    target = lake.warehouse_path.parent / "docs_target"  # not the build's target: its run results stay
+    for name in DOCS_FILES:
+        (target / name).unlink(missing_ok=True)  # never publish a file an earlier run left behind
+    outcome, seconds = _invoke(settings, day, ["docs", "generate", "--static"], target=target)
+    missing = [name for name in DOCS_FILES if not (target / name).is_file()]
+    if not outcome.success or missing:
+        reason = _short(str(outcome.exception)) if outcome.exception else f"missing {', '.join(missing) or 'nothing'}"
+        raise TransformError(f"dbt docs generate failed for {day}: {reason} "
+                             f"(log: {lake.warehouse_path.parent / 'logs' / 'dbt.log'})")
+
+    manifest = json.loads((target / "manifest.json").read_text())
+    catalog = json.loads((target / "catalog.json").read_text())
+    with staged_dir(lake.dbt_docs_dir) as stage:
+        for source, name in DOCS_FILES.items():
+            shutil.copyfile(target / source, stage / name)
+    summary = {
+        "day": day.isoformat(),
+        "site": str(lake.dbt_docs_dir / "index.html"),
+        "models": sum(1 for node in manifest["nodes"].values() if node["resource_type"] == "model"),
+        "catalog_tables": len(catalog.get("nodes") or {}),
+        "catalog_errors": catalog.get("errors") or [],
+        "bytes": (target / "static_index.html").stat().st_size,
+        "seconds": seconds,
+    }
+    lake.write_run_summary(day, "dbt_docs", summary)
+    log.info("dbt_docs_done day=%s site=%s models=%d seconds=%.1f", day, summary["site"], summary["models"], seconds)
+    return summary
+
+
+def _invoke(settings: Any, day: date, command: list[str], *, target: Any) -> tuple[Any, float]:
+    """Run one dbt command in process with :func:`dbt_env`; ``(dbtRunnerResult, seconds)``."""
+    from dbt.cli.main import dbtRunner  # heavy: only when the stage runs
+
+    lake = Lake.from_settings(settings)
+    work_dir = lake.warehouse_path.parent
+    work_dir.mkdir(parents=True, exist_ok=True)
+    project_dir = settings.dbt_project_dir.resolve()
+    args = [
+        *command,
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
+        "--target-path", str(target),
+        "--log-path", str(work_dir / "logs"),
+        "--no-use-colors",
+    ]
+    started = time.monotonic()
+    with _environ(dbt_env(settings, day)):
+        outcome = dbtRunner().invoke(args)
+    return outcome, round(time.monotonic() - started, 2)
 
 
 def _describe(result: Any) -> dict:

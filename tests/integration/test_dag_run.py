@@ -109,23 +109,24 @@ def test_rerun_same_date_is_identical(env, lake):
 def test_failed_gate_publishes_nothing_alerts_and_fails_the_run(env, lake, slack):
     published = {p: p.read_bytes() for p in [*lake.glob("gold/*/*.parquet"), lake / "catalog/job_analytics.duckdb",
                                              lake / "dashboard/index.html"]}
-    # A faulty upstream day: a country code that does not exist and a salary no one earns.
-    write_silver(Lake(lake), date(2023, 12, 31), [
-        posting("bad-1", source="remotive", ingest_date=date(2023, 12, 31), country_code="XX"),
-        posting("bad-2", source="remotive", ingest_date=date(2023, 12, 31), salary_annual_usd_min=9e8,
+    # A faulty silver day that no run has modelled yet (2024-01-02, processed by hand with a broken rule): a
+    # country code that does not exist and a salary no one earns. The next day's run appends it to gold.
+    write_silver(Lake(lake), date(2024, 1, 2), [
+        posting("bad-1", source="remotive", ingest_date=date(2024, 1, 2), country_code="XX"),
+        posting("bad-2", source="remotive", ingest_date=date(2024, 1, 2), salary_annual_usd_min=9e8,
                 salary_annual_usd_max=9e8),
     ])
     slack.clear_log()
 
-    run = dags_test(env, "2024-01-02")
+    run = dags_test(env, "2024-01-03")
     assert run.state == "failed", run.output[-3000:]
 
     for path, content in published.items():
         assert path.read_bytes() == content, f"{path} changed although the gate failed"
-    assert not (lake / "runs/2024-01-02/publish.json").exists()
-    assert not (lake / "dashboard/2024-01-02.html").exists()
+    assert not (lake / "runs/2024-01-03/publish.json").exists()
+    assert not (lake / "dashboard/2024-01-03.html").exists()
 
-    gate = json.loads((lake / "runs/2024-01-02/validate.json").read_text())
+    gate = json.loads((lake / "runs/2024-01-03/validate.json").read_text())
     assert gate["success"] is False
     assert {f["column"] for f in gate["failed"]} >= {"country_code", "salary_annual_usd_min"}
 
@@ -133,4 +134,4 @@ def test_failed_gate_publishes_nothing_alerts_and_fails_the_run(env, lake, slack
     quality = [t for t in texts if "data-quality gate failed" in t]
     assert quality and "country_code" in quality[0] and "XX" in quality[0], texts
     assert any("task validate_quality failed" in t for t in texts), texts  # the on_failure_callback alert
-    assert (lake / "notifications/2024-01-02/quality_failure.json").exists()
+    assert (lake / "notifications/2024-01-03/quality_failure.json").exists()

@@ -48,7 +48,10 @@ def test_publish_refuses_without_a_passing_gate(tmp_path):
 
 def test_publish_writes_gold_parquet_and_catalog_views(published):
     _, lake, summary = published
-    assert summary["tables"] == {"fct_job_postings": 2, "agg_daily_postings": 2, "dim_company": 2}
+    assert summary["tables"] == {
+        "fct_job_postings": 2, "agg_daily_postings": 2, "dim_company": 2, "dim_location": 2, "dim_skill": 2,
+        "bridge_job_skill": 4, "agg_skill_demand": 2, "agg_salary_by_role": 0, "agg_top_companies": 2,
+    }
     assert summary["catalog"] == str(lake.catalog_path)
     assert lake.read_run_summary(DAY1, "publish")["tables"] == summary["tables"]
     for table in summary["tables"]:
@@ -61,7 +64,7 @@ def test_publish_writes_gold_parquet_and_catalog_views(published):
 def test_catalog_views_read_gold_and_carry_dbt_descriptions(published):
     _, lake, _ = published
     views = dict(query(lake, "select view_name, sql from duckdb_views() where not internal"))
-    assert sorted(views) == ["agg_daily_postings", "dim_company", "fct_job_postings"]
+    assert sorted(views) == sorted(published[2]["tables"])
     assert str(lake.gold_table("fct_job_postings")) in views["fct_job_postings"]
     comments = dict(query(lake, "select view_name, comment from duckdb_views() where not internal"))
     assert comments["fct_job_postings"].startswith("One row per job posting")

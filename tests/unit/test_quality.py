@@ -31,9 +31,10 @@ def passed(tmp_path_factory) -> tuple[Lake, dict]:
 
 @pytest.fixture(scope="module")
 def failed(tmp_path_factory) -> tuple[Lake, QualityGateFailed]:
+    """Faults dbt's own tests let through (an unknown country code already fails dbt: see the frame tests)."""
     lake, settings = build(tmp_path_factory, [
         *GOOD,
-        posting("4", country_code="XX"),
+        posting("4", salary_currency="EURO"),
         posting("5", salary_annual_usd_min=1e9, salary_annual_usd_max=1e9),
         posting("6", posted_at=datetime(2031, 1, 1, tzinfo=UTC)),
     ])
@@ -44,24 +45,35 @@ def failed(tmp_path_factory) -> tuple[Lake, QualityGateFailed]:
 
 def test_gate_passes_good_gold(passed):
     lake, summary = passed
-    assert summary["success"] is True and summary["failed"] == []
-    assert summary["evaluated"] >= 7
+    assert summary["success"] is True and summary["failed"] == [] and summary["warnings"] == []
+    assert summary["evaluated"] >= 30
+    assert summary["by_severity"]["critical"] + summary["by_severity"]["warning"] == summary["evaluated"]
+    assert summary["rows"] == {"silver_jobs": 3, "fct_job_postings": 3}
     assert lake.read_run_summary(DAY, "validate")["success"] is True
     saved = json.loads((lake.quality_dir(DAY) / "validation.json").read_text())
     assert {table: result["success"] for table, result in saved["results"].items()} == {
-        "fct_job_postings": True, "agg_daily_postings": True,
+        "silver_jobs": True, "fct_job_postings": True, "agg_daily_postings": True,
     }
+    assert saved["warnings"] == [] and saved["failed"] == []
+
+
+def test_first_day_has_no_volume_baseline_and_passes(passed):
+    _, summary = passed
+    assert summary["volume"]["rows"] == 3 and summary["volume"]["median"] is None
+    assert summary["volume"]["note"].startswith("no baseline")
 
 
 def test_gate_failure_message_counts_failed_expectations(failed):
     _, error = failed
-    assert str(error).startswith("quality gate failed for 2024-01-01: 5 of 18 expectations: ")
+    assert str(error).startswith("quality gate failed for 2024-01-01: 7 of 42 expectations: ")
 
 
 @pytest.mark.parametrize("expected", [
-    "expect_column_values_to_be_in_set on country_code: 1 of 6 rows unexpected, e.g. ['XX']",
-    "expect_column_values_to_be_between on salary_annual_usd_max: 1 of 6 rows unexpected, e.g. [1000000000.0]",
-    "expect_column_values_to_be_between on posted_at: 1 of 6 rows unexpected, e.g. ['2031-01-01T00:00:00+00:00']",
+    "expect_column_values_to_be_in_set on silver_jobs.salary_currency: 1 of 6 rows unexpected, e.g. ['EURO']",
+    ("expect_column_values_to_be_between on fct_job_postings.salary_annual_usd_max: 1 of 6 rows unexpected, "
+     "e.g. [1000000000.0]"),
+    ("expect_column_values_to_be_between on silver_jobs.posted_at: 1 of 6 rows unexpected, "
+     "e.g. ['2031-01-01T00:00:00+00:00'] (expected: no posting is dated after the end of the next day (UTC))"),
 ])
 def test_gate_failure_names_expectation_and_observed_value(failed, expected):
     _, error = failed
@@ -73,14 +85,47 @@ def test_gate_failure_is_recorded_for_notifications(failed):
     summary = lake.read_run_summary(DAY, "validate")
     assert summary["success"] is False
     assert summary["failed"] == error.failures
+    assert {f["severity"] for f in summary["failed"]} == {"critical"}
     assert {(f["table"], f["expectation"], f["column"]) for f in summary["failed"]} == {
-        ("fct_job_postings", "expect_column_values_to_be_in_set", "country_code"),
-        ("fct_job_postings", "expect_column_values_to_be_between", "salary_annual_usd_min"),
-        ("fct_job_postings", "expect_column_values_to_be_between", "salary_annual_usd_max"),
-        ("fct_job_postings", "expect_column_values_to_be_between", "posted_at"),
-        ("agg_daily_postings", "expect_column_values_to_be_in_set", "country_code"),
+        ("silver_jobs", "expect_column_values_to_be_in_set", "salary_currency"),
+        *{(table, "expect_column_values_to_be_between", column)
+          for table in ("silver_jobs", "fct_job_postings")
+          for column in ("salary_annual_usd_min", "salary_annual_usd_max", "posted_at")},
     }
-    assert (lake.quality_dir(DAY) / "validation.json").exists()
+    saved = json.loads((lake.quality_dir(DAY) / "validation.json").read_text())
+    assert saved["success"] is False and saved["failed"] == error.failures
+
+
+@pytest.mark.parametrize("suite, frame, column", [
+    (suites.fct_job_postings(DAY), {"country_code": ["DE", None, "XX"]}, "country_code"),
+    (suites.agg_daily_postings(fct_rows=3), {"country_code": ["DE", "ZZ", "XX"]}, "country_code"),
+    (suites.fct_job_postings(DAY), {"employment_type": ["full_time", None, "fulltime"]}, "employment_type"),
+])
+def test_gold_values_outside_their_set_fail(suite, frame, column):
+    import pandas as pd
+
+    only = suites.Suite(suite.table, (column,), [
+        e for e in suite.expectations
+        if getattr(e, "column", None) == column and type(e).__name__ == "ExpectColumnValuesToBeInSet"
+    ])
+    (result,) = gate.validate([(only, pd.DataFrame(frame))]).values()
+    (failure,) = gate.failed_expectations(suite.table, result)
+    assert gate.describe(failure).startswith(
+        f"expect_column_values_to_be_in_set on {suite.table}.{column}: 1 of 3 rows unexpected, "
+        f"e.g. ['{frame[column][2]}']")
+
+
+@pytest.mark.parametrize("fixture", ["passed", "failed"])
+def test_data_docs_are_built_whether_the_gate_passes_or_fails(request, fixture):
+    lake, _ = request.getfixturevalue(fixture)
+    site = lake.quality_dir(DAY) / "data_docs"
+    index = (site / "index.html").read_text()
+    for table in ("silver_jobs", "fct_job_postings", "agg_daily_postings"):
+        assert f"expectations/{table}.html" in index
+        assert len(list(site.glob(f"validations/{table}/2024-01-01/*/*.html"))) == 1
+    assert not list(site.glob("static/**/*.gif"))  # GX's unused animations are not kept for every day
+    assert not list(lake.quality_dir(DAY).glob(".*"))  # no staging folder left behind
+    assert lake.read_run_summary(DAY, "validate")["data_docs"] == str(site / "index.html")
 
 
 def test_salary_range_pair_ignores_missing_bounds():
@@ -95,6 +140,7 @@ def test_salary_range_pair_ignores_missing_bounds():
     assert gate.failed_expectations("fct_job_postings", result) == [{
         "table": "fct_job_postings", "expectation": "expect_column_pair_values_a_to_be_greater_than_b",
         "column": "salary_max, salary_min", "observed": "1 of 4 rows unexpected, e.g. [[40.0, 50.0]]",
+        "severity": "critical", "expected": "salary_min <= salary_max where both are known",
     }]
 
 

@@ -11,11 +11,7 @@ ranked as (
     select
         *,
         min(ingest_date) over (partition by job_id) as first_seen_date,
-        row_number() over (
-            partition by job_id
-            -- the latest sighting wins; within one day the remaining keys only make the pick deterministic
-            order by ingest_date desc, posted_at desc nulls last, title, company, url
-        ) as sighting_rank
+        row_number() over (partition by job_id order by {{ latest_sighting_order() }}) as sighting_rank
 
     from postings
 

@@ -13,6 +13,7 @@ daily as (
         source,
         -- ZZ is ISO 3166's code for "unknown": no country stated, or a worldwide remote posting
         coalesce(country_code, 'ZZ') as country_code,
+        is_remote,
 
         count(*) as postings,
         count(*) filter (where is_remote) as remote_postings,
@@ -20,7 +21,7 @@ daily as (
         median(salary_annual_usd_mid) as median_salary_annual_usd
 
     from postings
-    group by 1, 2, 3
+    group by 1, 2, 3, 4
 
 )
 

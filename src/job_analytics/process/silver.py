@@ -1,132 +1,363 @@
-"""bronze → silver for one ingest date: parse · map · normalize · dedupe · quarantine (the DuckDB engine).
+"""bronze → silver for one ingest date: parse · map · normalize · dedupe · quarantine, on either engine.
 
 Every bronze line ends in exactly one place: a silver row, or a quarantine row carrying the line as landed and a
 reason code. The step checks that conservation in code before it swaps the day's partitions in.
+
+One set of rules, two engines (``ENGINE=duckdb`` | ``spark``). The step is written once, here:
+
+1. **map** (per record, Python): ``map_file`` reads one bronze file and turns each line into one row of ``MAPPED``
+   (the silver columns, or a quarantine reason, plus the line's bookkeeping). It calls the rules themselves
+   (``sources.mapper_for(api).to_posting``, ``normalize.normalize``). DuckDB runs it in process (one worker
+   process per file when there are several files and cores); Spark runs the same function in its Python workers
+   through ``mapInArrow``.
+2. **relate** (per day, SQL): ``SILVER_SQL``, ``QUARANTINE_SQL`` and ``SUMMARY_SQL`` are single SQL texts over a
+   view named ``mapped``; DuckDB and Spark SQL both execute them (within-source dedupe: one row per
+   ``(source, source_job_id)``, the latest ``posted_at`` wins, ties go to the later bronze line).
+3. **write** (here): each query's Arrow batches are cast to ``SILVER_JOBS`` / ``QUARANTINE`` and written as one
+   Parquet file per partition, both partitions swapped in only when the counts add up.
+
+An engine (``engine_duckdb.DuckDBEngine``, ``engine_spark.SparkEngine``) only knows how to run step 1 over a list
+of files into the view ``mapped`` and how to run a SQL text into Arrow batches.
 """
 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 import logging
 import time
 from collections import Counter
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack
+from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from job_analytics.errors import BadRecord, ConfigError, ConservationError, MissingInputError
 from job_analytics.lake import Lake, staged_dir
+from job_analytics.process import dedupe
 from job_analytics.schema import QUARANTINE, SILVER_JOBS
 
 log = logging.getLogger(__name__)
 
 #: A posting dated later than this after the moment it was fetched is quarantined (clock skew, time zones).
 FUTURE_TOLERANCE = timedelta(days=1)
+#: lines mapped per Arrow batch
+BATCH_LINES = 2_000
+#: ``_seq`` = file index << SEQ_SHIFT | line number: bronze order across a day's files, the same on every engine
+SEQ_SHIFT = 32
+
+#: One bronze line after step 1: the silver columns (null when rejected) and the line's bookkeeping.
+MAPPED = pa.schema([
+    *SILVER_JOBS,
+    ("_seq", pa.int64()),  # bronze order: file index (sorted by source, path) << 32 | line number in the file
+    ("_api", pa.string()),
+    ("_url", pa.string()),  # the envelope's request_url
+    ("_line", pa.string()),  # the bronze line exactly as landed
+    ("_reason", pa.string()),  # null: a silver candidate; else its quarantine code
+    ("_detail", pa.string()),
+    ("_notes", pa.list_(pa.string())),  # normalize's notes (counted in the run summary)
+])
+
+_SILVER_COLUMNS = ", ".join(f"m.{name}" for name in SILVER_JOBS.names)
+
+# -- step 2: the relational rules, one SQL text each, run by DuckDB and by Spark SQL -----------------------------
+
+#: Within-source dedupe: rank the silver candidates of each (source, source_job_id); rank 1 is kept.
+RANKED_SQL = """
+    select _seq, row_number() over (
+        partition by source, source_job_id order by posted_at desc nulls last, _seq desc) as _rank
+    from mapped
+    where _reason is null
+"""
+
+#: The within-source winners' columns that cross-source matching reads (``dedupe.match_columns``).
+WINNERS_SQL = f"""
+    with ranked as ({RANKED_SQL})
+    select m.job_id, m.source, m.posted_at, m.company, m.title, m.city, m.region, m.country_code, m.is_remote
+    from mapped m join ranked r on m._seq = r._seq
+    where r._rank = 1
+"""
+
+#: The silver rows: the winners, with ``duplicate_group`` from the view ``groups`` (``dedupe.assign_groups``).
+SILVER_SQL = f"""
+    with ranked as ({RANKED_SQL})
+    select {_SILVER_COLUMNS.replace("m.duplicate_group", "g.duplicate_group")}
+    from mapped m join ranked r on m._seq = r._seq
+    left join groups g on g.job_id = m.job_id
+    where r._rank = 1
+"""
+
+QUARANTINE_SQL = f"""
+    with ranked as ({RANKED_SQL})
+    select m.source, m._api as api, m.ingest_date,
+           coalesce(m._reason, 'duplicate_posting') as reason,
+           coalesce(m._detail, concat('superseded by a later record of id ', m.source_job_id)) as detail,
+           m._url as request_url, m._line as raw
+    from mapped m left join ranked r on m._seq = r._seq
+    where m._reason is not null or r._rank > 1
+"""
+
+#: What became of the day, per source: outcome (null = silver), notes, count. Small; read by the run summary.
+SUMMARY_SQL = f"""
+    with ranked as ({RANKED_SQL})
+    select m.source as source,
+           case when m._reason is not null then m._reason
+                when r._rank > 1 then 'duplicate_posting' end as outcome,
+           m._notes as notes, count(*) as n
+    from mapped m left join ranked r on m._seq = r._seq
+    group by 1, 2, 3
+"""
 
 
-@dataclass
-class _Batch:
-    """What one day of bronze became, before it is written."""
+class Engine(Protocol):
+    """What an engine adds to the step: run ``map_file`` over the files into the view ``mapped``, run SQL."""
 
-    day: date
-    rows: list[dict] = field(default_factory=list)
-    quarantine: list[dict] = field(default_factory=list)
-    notes: Counter = field(default_factory=Counter)
-    bronze_by_source: Counter = field(default_factory=Counter)
+    name: str
 
-    def reject(self, source: str, api: str | None, line: str, reason: str, detail: str = "",
-               request_url: str | None = None) -> None:
-        self.quarantine.append({
-            "source": source, "api": api, "ingest_date": self.day, "reason": reason,
-            "detail": detail[:500], "request_url": request_url, "raw": line,
-        })
+    def map(self, settings: Any, day: date, files: list[BronzeFile]) -> None: ...
+
+    def query(self, sql: str) -> Iterator[pa.RecordBatch]: ...
+
+    def register(self, name: str, table: pa.Table) -> None: ...
+
+    def close(self) -> None: ...
 
 
 def run(settings: Any, day: date) -> dict:
     """Process the bronze of ``day`` into ``silver/jobs`` and ``silver/quarantine``; replaces both partitions."""
-    if settings.engine != "duckdb":
-        raise ConfigError(f"ENGINE={settings.engine!r}: only the duckdb engine is available in this version")
     started = time.monotonic()
     lake = Lake.from_settings(settings)
-    partitions = lake.bronze_partitions(day)
-    if not partitions:
-        raise MissingInputError(f"no bronze for {day} under {lake.root / 'bronze'}: run the scrape stage first")
-
-    batch = _Batch(day)
-    for partition in partitions:
-        _read_partition(settings, partition, batch)
-    silver, duplicates = _dedupe(batch)
-
-    bronze_records = sum(batch.bronze_by_source.values())
-    if bronze_records != silver.num_rows + len(batch.quarantine):
-        raise ConservationError(
-            f"{day}: {bronze_records} bronze records != {silver.num_rows} silver + {len(batch.quarantine)} quarantined"
-        )
-    _write(lake.silver_partition(day), silver)
-    _write(lake.quarantine_partition(day), pa.Table.from_pylist(batch.quarantine, schema=QUARANTINE))
+    engine = _engine(settings, lake)  # before any read: a misconfigured engine fails fast
+    try:
+        files = bronze_files(lake, day)
+        if not files:
+            raise MissingInputError(f"no bronze for {day} under {lake.root / 'bronze'}: run the scrape stage first")
+        engine.map(settings, day, files)
+        outcomes = _outcomes(engine)
+        bronze_records = sum(n for _, _, _, n in outcomes)
+        grouping = _cross_source_groups(engine, lake, day)
+        with ExitStack() as stack:
+            silver_rows = write_partition(stack.enter_context(staged_dir(lake.silver_partition(day))),
+                                          SILVER_JOBS, engine.query(SILVER_SQL))
+            quarantined = write_partition(stack.enter_context(staged_dir(lake.quarantine_partition(day))),
+                                          QUARANTINE, engine.query(QUARANTINE_SQL))
+            # checked before the staged partitions are swapped in: an error leaves yesterday's state untouched
+            if bronze_records != silver_rows + quarantined:
+                raise ConservationError(f"{day} ({engine.name}): {bronze_records} bronze records != "
+                                        f"{silver_rows} silver + {quarantined} quarantined")
+        # the index follows the silver it describes: written once the day's silver is in place
+        dedupe.write_index(lake, day, grouping.index)
+    finally:
+        engine.close()
     # dbt (the next stage, one process per model under Airflow) opens its DuckDB file here; DuckDB will not
     # create the folder itself.
-    lake.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
+    if "://" not in settings.lake_url:
+        lake.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
 
+    by_reason: Counter = Counter()
+    notes: Counter = Counter()
+    by_source: dict[str, Counter] = {}
+    for source, outcome, row_notes, n in outcomes:
+        counts = by_source.setdefault(source, Counter())
+        counts["bronze"] += n
+        if outcome is None:
+            counts["candidates"] += n
+        else:
+            by_reason[outcome] += n
+            counts["quarantined"] += n
+        if outcome in (None, "duplicate_posting"):  # notes of every normalized record, as before dedupe
+            for note in row_notes or ():
+                notes[note] += n
     summary = {
         "day": day.isoformat(),
-        "engine": settings.engine,
+        "engine": engine.name,
         "bronze_records": bronze_records,
-        "silver_rows": silver.num_rows,
-        "quarantined": len(batch.quarantine),
-        "duplicates_merged": duplicates,
-        "quarantined_by_reason": dict(Counter(q["reason"] for q in batch.quarantine).most_common()),
-        "by_source": _by_source(batch, silver),
-        "notes": dict(batch.notes),
+        "silver_rows": silver_rows,
+        "quarantined": quarantined,
+        "duplicates_merged": by_reason.get("duplicate_posting", 0),
+        "conservation": f"{bronze_records} bronze = {silver_rows} silver + {quarantined} quarantined",
+        "quarantined_by_reason": dict(sorted(by_reason.items(), key=lambda kv: (-kv[1], kv[0]))),
+        "by_source": {
+            s: {"bronze": c["bronze"], "silver": c["bronze"] - c["quarantined"], "quarantined": c["quarantined"]}
+            for s, c in sorted(by_source.items())
+        },
+        "notes": dict(sorted(notes.items())),
+        "dedupe": grouping.stats,
         "seconds": round(time.monotonic() - started, 2),
     }
     lake.write_run_summary(day, "process", summary)
-    log.info("process_done %s", json.dumps({k: summary[k] for k in ("day", "bronze_records", "silver_rows",
-                                                                   "quarantined", "seconds")}))
+    log.info("process_done %s", json.dumps({k: summary[k] for k in ("day", "engine", "bronze_records",
+                                                                   "silver_rows", "quarantined", "seconds")}))
     return summary
 
 
-def _read_partition(settings: Any, partition: Path, batch: _Batch) -> None:
+def _engine(settings: Any, lake: Lake) -> Engine:
+    """The configured engine; nothing Spark-related is imported unless ``ENGINE=spark``."""
+    if settings.engine == "duckdb":
+        from job_analytics.process.engine_duckdb import DuckDBEngine
+
+        return DuckDBEngine(lake)
+    if settings.engine == "spark":
+        from job_analytics.process.engine_spark import SparkEngine
+
+        return SparkEngine(settings)
+    raise ConfigError(f"ENGINE={settings.engine!r}: choose duckdb or spark")
+
+
+def _outcomes(engine: Engine) -> list[tuple[str, str | None, list[str] | None, int]]:
+    rows: list[tuple[str, str | None, list[str] | None, int]] = []
+    for batch in engine.query(SUMMARY_SQL):
+        for row in batch.to_pylist():
+            rows.append((row["source"], row["outcome"], row["notes"], int(row["n"])))
+    return rows
+
+
+@dataclass
+class _Grouping:
+    index: pa.Table  # the day's new cross-day index entries (``dedupe.INDEX_SCHEMA``)
+    stats: dict
+
+
+def _cross_source_groups(engine: Engine, lake: Lake, day: date) -> _Grouping:
+    """Fuzzy cross-source (and cross-day) ``duplicate_group`` of the day's winners, by ``dedupe`` — the same
+    functions on both engines: the winners' few match columns are collected (no descriptions), grouped against the
+    index of earlier days (only today's blocks are read), and the ``(job_id, duplicate_group)`` table is handed
+    back to the engine as the view ``groups`` that ``SILVER_SQL`` joins."""
+    batches = [pa.Table.from_batches([b]).select(_WINNERS.names).cast(_WINNERS) for b in engine.query(WINNERS_SQL)]
+    winners = pa.concat_tables(batches) if batches else _WINNERS.empty_table()
+    match = dedupe.match_columns(winners)
+    history = dedupe.read_index(lake, day, match.column("block_key").to_pylist())
+    groups = dedupe.assign_groups(match, history)
+    engine.register("groups", groups)
+    ids = groups.column("duplicate_group")
+    shared = pc.value_counts(ids.drop_null()).field("counts") if ids.null_count < len(ids) else pa.array([], pa.int64())
+    stats = {
+        "groups": len(shared),
+        "rows_in_shared_groups": pc.sum(pc.filter(shared, pc.greater(shared, 1))).as_py() or 0,
+        "rows_without_group": ids.null_count,
+        "index_entries_read": history.num_rows,
+    }
+    return _Grouping(dedupe.index_entries(match, groups, history, day), stats)
+
+
+_WINNERS = pa.schema([SILVER_JOBS.field(name) for name in (
+    "job_id", "source", "posted_at", "company", "title", "city", "region", "country_code", "is_remote")])
+
+
+# -- step 1: one bronze file → MAPPED batches (the same function on every engine) ---------------------------------
+
+@dataclass(frozen=True)
+class BronzeFile:
+    index: int  # position in the day's sorted file list: the high bits of ``_seq``
+    source: str
+    path: Any  # the lake's path object (``Path`` locally); a plain string is read as a local path
+
+
+def bronze_files(lake: Lake, day: date) -> list[BronzeFile]:
+    """The day's bronze files, in a fixed order (source partition, then file name)."""
+    paths = [(partition.parent.name.split("=", 1)[1], path)
+             for partition in lake.bronze_partitions(day)
+             for path in sorted(partition.glob("part-*.jsonl.gz"), key=lambda p: p.name)]
+    return [BronzeFile(i, source, path) for i, (source, path) in enumerate(paths)]
+
+
+def read_lines(path: Any) -> Iterator[str]:
+    """The lines of one bronze file (gzip, UTF-8 with bad bytes replaced), without their line ends."""
+    path = Path(path) if isinstance(path, str) else path
+    with path.open("rb") as raw, gzip.GzipFile(fileobj=raw) as unzipped, \
+            io.TextIOWrapper(unzipped, encoding="utf-8", errors="replace") as handle:
+        for line in handle:
+            yield line.rstrip("\n")
+
+
+def map_file(settings: Any, day: date, file: BronzeFile, batch_lines: int = BATCH_LINES) -> Iterator[pa.RecordBatch]:
+    """Every line of ``file`` as one ``MAPPED`` row, in batches; the line count in equals the row count out."""
+    _memoize_short_text_rules()
+    mappers: dict[str, Any] = {}
+    rows: list[dict] = []
+    name = str(file.path).rsplit("/", 1)[-1]
+    for number, line in enumerate(read_lines(file.path)):
+        row = map_line(settings, day, file.source, line, name, mappers)
+        row["_seq"] = file.index << SEQ_SHIFT | number
+        rows.append(row)
+        if len(rows) >= batch_lines:
+            yield pa.RecordBatch.from_pylist(rows, schema=MAPPED)
+            rows = []
+    if rows:
+        yield pa.RecordBatch.from_pylist(rows, schema=MAPPED)
+
+
+def map_line(settings: Any, day: date, source: str, line: str, file_name: str, mappers: dict[str, Any]) -> dict:
+    """One bronze line → its silver row (``_reason`` null) or its rejection (``_reason`` set)."""
     from job_analytics.process.normalize import normalize
     from job_analytics.sources import mapper_for
 
-    source = partition.parent.name.split("=", 1)[1]
-    mappers: dict[str, Any] = {}
-    for path in sorted(partition.glob("part-*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                line = line.rstrip("\n")
-                batch.bronze_by_source[source] += 1
-                try:
-                    envelope = json.loads(line)
-                    api, record = envelope["api"], envelope["record"]
-                except (json.JSONDecodeError, KeyError, TypeError) as exc:
-                    batch.reject(source, None, line, "unparseable_line", f"{path.name}: {exc}")
-                    continue
-                url = envelope.get("request_url")
-                try:
-                    if api not in mappers:
-                        mappers[api] = mapper_for(api, settings)
-                    posting = mappers[api].to_posting(record)
-                    if posting.posted_at is not None and posting.posted_at > _latest_believable(envelope):
-                        raise BadRecord("posted_in_future", posting.posted_at.isoformat())
-                    row, notes = normalize(posting, source=source, ingest_date=batch.day)
-                except BadRecord as exc:
-                    batch.reject(source, api, line, exc.reason, exc.detail, url)
-                    continue
-                except ConfigError as exc:  # a shape no mapper knows
-                    batch.reject(source, api, line, "unknown_api", str(exc), url)
-                    continue
-                except Exception as exc:  # noqa: BLE001 - one odd record must not stop the day
-                    batch.reject(source, api, line, "mapping_error", f"{type(exc).__name__}: {exc}", url)
-                    continue
-                row["_line"], row["_api"], row["_url"], row["_seq"] = line, api, url, len(batch.rows)
-                batch.notes.update(notes)
-                batch.rows.append(row)
+    def reject(api: str | None, reason: str, detail: str = "", url: str | None = None) -> dict:
+        return {"source": source, "ingest_date": day, "_api": api, "_url": url, "_line": line,
+                "_reason": reason, "_detail": detail[:500]}
+
+    try:
+        envelope = json.loads(line)
+        api, record = envelope["api"], envelope["record"]
+    except (json.JSONDecodeError, KeyError, TypeError) as exc:
+        return reject(None, "unparseable_line", f"{file_name}: {exc}")
+    url = envelope.get("request_url")
+    try:
+        if api not in mappers:
+            mappers[api] = mapper_for(api, settings)
+        posting = mappers[api].to_posting(record)
+        if posting.posted_at is not None and posting.posted_at > _latest_believable(envelope):
+            raise BadRecord("posted_in_future", posting.posted_at.isoformat())
+        row, notes = normalize(posting, source=source, ingest_date=day)
+    except BadRecord as exc:
+        return reject(api, exc.reason, exc.detail, url)
+    except ConfigError as exc:  # a shape no mapper knows
+        return reject(api, "unknown_api", str(exc), url)
+    except Exception as exc:  # noqa: BLE001 - one odd record must not stop the day
+        return reject(api, "mapping_error", f"{type(exc).__name__}: {exc}", url)
+    row.update(_api=api, _url=url, _line=line, _notes=notes or None)
+    return row
+
+
+#: pure rules of ``normalize`` whose inputs are short, repetitive strings (titles, companies, locations, salary
+#: texts): worth a cache per process. Descriptions are unique per posting and are not cached.
+_MEMOIZED = ("clean_title", "parse_location", "parse_salary", "employment_type", "seniority", "role_family",
+             "duplicate_group")
+
+
+def _memoize_short_text_rules() -> None:
+    """Cache the pure per-field rules that ``normalize`` calls (once per process; results are unchanged).
+
+    PERF: a stop-gap owned by the engine: the rule modules should carry ``functools.lru_cache`` themselves (see
+    benchmarks/RESULTS.md, "bronze → silver"); then this goes away.
+    """
+    from job_analytics.process import normalize
+
+    for name in _MEMOIZED:
+        rule = getattr(normalize, name, None)
+        if rule is not None and not hasattr(rule, "uncached"):
+            setattr(normalize, name, _memo(rule))
+
+
+def _memo(rule: Any) -> Any:
+    cached = lru_cache(maxsize=1 << 16)(rule)
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return cached(*args, **kwargs)
+        except TypeError:  # an unhashable argument (a list where text was expected): no cache for this call
+            return rule(*args, **kwargs)
+
+    call.uncached = rule  # type: ignore[attr-defined]
+    call.__name__ = rule.__name__
+    return call
 
 
 def _latest_believable(envelope: dict) -> datetime:
@@ -141,51 +372,17 @@ def _latest_believable(envelope: dict) -> datetime:
     return fetched + FUTURE_TOLERANCE
 
 
-def _dedupe(batch: _Batch) -> tuple[pa.Table, int]:
-    """One row per (source, source_job_id): the latest posted_at wins, ties go to the later bronze line.
+# -- step 3: write ------------------------------------------------------------------------------------------------
 
-    The others are quarantined as ``duplicate_posting`` (the record is kept, nothing is lost).
-    """
-    import duckdb
-
-    if not batch.rows:
-        return SILVER_JOBS.empty_table(), 0
-    meta = pa.table({
-        "_seq": [r["_seq"] for r in batch.rows],
-        "source": [r["source"] for r in batch.rows],
-        "source_job_id": [r["source_job_id"] for r in batch.rows],
-        "posted_at": pa.array([r["posted_at"] for r in batch.rows], type=SILVER_JOBS.field("posted_at").type),
-    })
-    con = duckdb.connect()
-    con.register("meta", meta)
-    ranked = con.sql("""
-        select _seq, row_number() over (
-            partition by source, source_job_id order by posted_at desc nulls last, _seq desc) as rank
-        from meta
-    """).fetchall()
-    con.close()
-    keep = sorted(seq for seq, rank in ranked if rank == 1)
-    losers = {seq for seq, rank in ranked if rank > 1}
-    for row in batch.rows:
-        if row["_seq"] in losers:
-            batch.reject(row["source"], row["_api"], row["_line"], "duplicate_posting",
-                         f"superseded by a later record of id {row['source_job_id']}", row["_url"])
-    rows = [{k: v for k, v in batch.rows[seq].items() if not k.startswith("_")} for seq in keep]
-    return pa.Table.from_pylist(rows, schema=SILVER_JOBS), len(losers)
-
-
-def _write(partition: Path, table: pa.Table) -> None:
-    """Replace the partition whole with one Parquet file (an empty day still gets a file with the schema)."""
+def write_partition(stage: Path, schema: pa.Schema, batches: Iterable[pa.RecordBatch]) -> int:
+    """Write ``batches`` (cast to ``schema`` exactly) as one Parquet file in ``stage``; an empty day still gets a
+    file with the schema. Returns the rows written."""
     import pyarrow.parquet as pq
 
-    with staged_dir(partition) as stage:
-        pq.write_table(table, stage / "part-00000.parquet", compression="zstd")
-
-
-def _by_source(batch: _Batch, silver: pa.Table) -> dict:
-    silver_counts = Counter(silver.column("source").to_pylist())
-    quarantined = Counter(q["source"] for q in batch.quarantine)
-    return {
-        s: {"bronze": n, "silver": silver_counts.get(s, 0), "quarantined": quarantined.get(s, 0)}
-        for s, n in sorted(batch.bronze_by_source.items())
-    }
+    rows = 0
+    with pq.ParquetWriter(stage / "part-00000.parquet", schema, compression="zstd") as writer:
+        for batch in batches:
+            if batch.num_rows:
+                writer.write_table(pa.Table.from_batches([batch]).select(schema.names).cast(schema))
+                rows += batch.num_rows
+    return rows

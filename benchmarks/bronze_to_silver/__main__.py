@@ -1,0 +1,3 @@
+from benchmarks.bronze_to_silver.run import main
+
+main()
