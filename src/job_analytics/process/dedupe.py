@@ -81,6 +81,7 @@ GROUPS_SCHEMA = pa.schema([("job_id", pa.string()), ("duplicate_group", pa.strin
 class Rules:
     scorer: str
     threshold: float
+    bulk_pairs: int
     multi_id_sources: frozenset[str]
     domain_ending: re.Pattern[str]
     trailing_words: frozenset[str]  # legal forms and generic words dropped from the end of a company key
@@ -103,6 +104,7 @@ def rules() -> Rules:
     return Rules(
         scorer=spec["title"]["scorer"],
         threshold=float(spec["title"]["threshold"]),
+        bulk_pairs=int(spec["title"]["bulk_pairs"]),
         multi_id_sources=frozenset(spec.get("multi_id_sources") or ()),
         domain_ending=re.compile(rf"(?i)(?<=\w)\.(?:{endings})(?=$|[\s,/()])"),
         trailing_words=frozenset(str(w) for w in [*company["legal_forms"], *company["generic_words"]]),
@@ -380,10 +382,12 @@ def assign_groups(today: pa.Table, history: pa.Table | None = None) -> pa.Table:
             return group_node[gid]
 
         seen_titles: set[tuple[int, str]] = set()
+        slots: dict[int, tuple] = {}  # an earlier group's (place, source slot), for bulk pairing
         for gid, title, country, region, city in earlier.get(block, ()):
             node = node_of(gid)
             components[node].add_place(country, region, city)
             seen_titles.add((node, title))
+            slots.setdefault(node, ((country, region, city), f"earlier:{gid}"))
         by_job = {i: node_of(earlier_group_of[job_ids[i]]) for i in rows if job_ids[i] in earlier_group_of}
         uf = _UnionFind(components)
 
@@ -396,7 +400,10 @@ def assign_groups(today: pa.Table, history: pa.Table | None = None) -> pa.Table:
                 uf.union(by_job[i], node, force=True)
 
         titled = [(node, titles[i]) for node, i in enumerate(rows)] + sorted(seen_titles)
-        for _, u, v in sorted(_edges(titled, len(rows), keys, r)):
+        for node, i in enumerate(rows):
+            # a multi-id source's rows may share a group: each is a slot of its own
+            slots[node] = (places[i], f"row:{node}" if sources[i] in r.multi_id_sources else sources[i])
+        for _, u, v in sorted(_edges(titled, len(rows), keys, r, slots)):
             uf.union(u, v)
 
         for node, i in enumerate(rows):
@@ -429,10 +436,15 @@ def _history(history: pa.Table | None, blocks: Any, job_ids: list[str]
     return by_block, group_of
 
 
-def _edges(titled: list[tuple[int, str]], n_today: int, keys: list[str], r: Rules) -> list[tuple]:
+def _edges(titled: list[tuple[int, str]], n_today: int, keys: list[str], r: Rules,
+           slots: dict[int, tuple]) -> list[tuple]:
     """Candidate pairs of one block as ``(sort key, node, node)``: same level, title score ≥ threshold, at least
     one side from today. Sorted by score (best first), then by the members' ids, so the merge order, hence the
-    groups, do not depend on the row order."""
+    groups, do not depend on the row order.
+
+    Two titles' members are paired all with all while that is at most ``bulk_pairs`` pairs. Beyond it (a company
+    listing one role hundreds of times a day) the pairs would grow with the square of the rows, so they are
+    ``_bulk_pairs`` instead: linear, and the same groups wherever the rows of a place are exact copies."""
     from rapidfuzz.process import cdist
 
     nodes_by_title: dict[str, list[int]] = defaultdict(list)
@@ -449,12 +461,24 @@ def _edges(titled: list[tuple[int, str]], n_today: int, keys: list[str], r: Rule
             ka, kb = sorted((keys[u], keys[v]))
             edges.append(((-score, ka, kb), u, v))
 
+    def pairs(score: float, a: list[int], b: list[int] | None = None) -> None:
+        """``a`` × ``b`` (``b`` None: the pairs within ``a``)."""
+        size = len(a) * (len(a) - 1) // 2 if b is None else len(a) * len(b)
+        if size > r.bulk_pairs:
+            for u, v in _bulk_pairs(a, a if b is None else b, slots, keys, same=b is None):
+                edge(score, u, v)
+        elif b is None:
+            for x, u in enumerate(a):
+                for v in a[x + 1 :]:
+                    edge(score, u, v)
+        else:
+            for u in a:
+                for v in b:
+                    edge(score, u, v)
+
     for same_level in by_level.values():
         for title in same_level:
-            members = nodes_by_title[title]
-            for x, u in enumerate(members):
-                for v in members[x + 1 :]:
-                    edge(100.0, u, v)
+            pairs(100.0, nodes_by_title[title])
         if len(same_level) < 2:
             continue
         fresh = [t for t in same_level if min(nodes_by_title[t]) < n_today]  # titles with a row of today
@@ -467,11 +491,38 @@ def _edges(titled: list[tuple[int, str]], n_today: int, keys: list[str], r: Rule
             a, b = fresh[qi], same_level[qj]
             if a == b or (b in fresh_rank and index[b] < index[a]):
                 continue  # the diagonal, and each pair of two fresh titles once
-            score = round(float(scores[qi, qj]), 6)
-            for u in nodes_by_title[a]:
-                for v in nodes_by_title[b]:
-                    edge(score, u, v)
+            pairs(round(float(scores[qi, qj]), 6), nodes_by_title[a], nodes_by_title[b])
     return edges
+
+
+def _bulk_pairs(a: list[int], b: list[int], slots: dict[int, tuple], keys: list[str], *, same: bool
+                ) -> list[tuple[int, int]]:
+    """Pairs of two large member lists in linear time: only members of the exact same place (country, region,
+    city) are paired, and of two different source slots only the k-th with the k-th and the (k+1)-th, members
+    of a slot in id order. A group holds one row per source slot, so where a place's rows are copies across
+    sources this yields the groups all-pairs would; a row with a missing place part is matched only with rows
+    missing the same part."""
+    def by_place(members: list[int]) -> dict[tuple, dict[str, list[int]]]:
+        out: dict[tuple, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+        for node in sorted(members, key=keys.__getitem__):
+            place, slot = slots[node]
+            out[place][slot].append(node)
+        return out
+
+    left = by_place(a)
+    right = left if same else by_place(b)
+    found: list[tuple[int, int]] = []
+    for place, left_slots in left.items():
+        right_slots = right.get(place)
+        if not right_slots:
+            continue
+        for s, us in left_slots.items():
+            for t, vs in right_slots.items():
+                if s == t or (same and s > t):
+                    continue
+                for k, u in enumerate(us):
+                    found.extend((u, v) for v in vs[k : k + 2])
+    return found
 
 
 # --- the cross-day index ------------------------------------------------------------------------------------------

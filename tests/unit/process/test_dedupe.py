@@ -376,3 +376,36 @@ def test_100k_rows_and_a_month_of_index(lake):
           f"({distinct} groups); against 3M index entries {with_history:.2f}s; "
           f"index {path.stat().st_size / 1e6:.2f} MB = {per_entry:.1f} bytes/entry")
     assert entries.num_rows == silver.num_rows and distinct < silver.num_rows
+
+
+def test_a_role_listed_hundreds_of_times_is_grouped_in_linear_time_with_the_all_pairs_groups(monkeypatch):
+    """One company, one title, 400 ids on each of two boards in each of two cities: all-pairs would score
+    ~640,000 pairs; bulk pairing makes one group per k-th posting of each board and city, as all-pairs does."""
+    rows = [row(f"{source}-{city}-{k:03d}", source=source, city=city, region=city)
+            for source in ("greenhouse", "lever") for city in ("Berlin", "Hamburg") for k in range(400)]
+    started = time.monotonic()
+    bulk = groups_of(rows)
+    seconds = time.monotonic() - started
+    assert seconds < 20, f"bulk pairing took {seconds:.1f} s"
+    sizes = Counter(Counter(bulk.values()).values())
+    assert sizes == {2: 800}  # every group: one Greenhouse and one Lever posting of one city
+    by_id = {r["job_id"]: r for r in rows}
+    for members in _members(bulk).values():
+        assert len({by_id[j]["city"] for j in members}) == 1 and len({by_id[j]["source"] for j in members}) == 2
+
+    small = rows[:30] + rows[800:830]  # the same shape, small enough for all-pairs
+    all_pairs = groups_of(small)
+    bulk_always = dataclasses.replace(dedupe.rules(), bulk_pairs=0)
+    monkeypatch.setattr(dedupe, "rules", lambda: bulk_always)
+    assert _partition(groups_of(small)) == _partition(all_pairs)
+
+
+def _members(groups: dict[str, str | None]) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for job, group in groups.items():
+        out[group].append(job)
+    return out
+
+
+def _partition(groups: dict[str, str | None]) -> set[frozenset[str]]:
+    return {frozenset(m) for m in _members(groups).values()}
