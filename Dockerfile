@@ -13,6 +13,13 @@ RUN uv export --frozen --no-dev --no-emit-project --no-hashes --output-file requ
 # --- 2. Airflow + the locked requirements + the project ------------------------------------------------------
 FROM apache/airflow:3.3.2-python3.11
 
+# ENGINE=spark runs PySpark local[*], which needs a Java runtime (the DuckDB default does not).
+USER root
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends openjdk-17-jre-headless \
+ && rm -rf /var/lib/apt/lists/*
+USER airflow
+
 ENV JOB_ANALYTICS_HOME=/opt/job-analytics
 WORKDIR ${JOB_ANALYTICS_HOME}
 

@@ -12,8 +12,10 @@ Generates one day of bronze (``generate.py``: the six API shapes, ~1 % bad lines
 * ``max RSS one process``: ``getrusage`` ``ru_maxrss`` of the job process and of its children (the largest
   single process among them); ``CPU``: user + system seconds of the job and all its children.
 
-Day 31 vs day 1: the same bronze (hard links) processed as 2024-03-31 with 30 earlier days of silver (hard links
-of day 1's partition) in the lake, against 2024-03-01 on an empty lake.
+Day 31 vs day 1: the same bronze (hard links) processed as 2024-03-31 with 30 earlier days in the lake, against
+2024-03-01 on an empty lake: silver of each day (hard links of day 1's), and the cross-day dedupe index of a busy
+month: day 1's entries (today's postings, first seen then) and, for each of the 29 days after it, as many entries of
+postings first seen that day (day 1's under new ids and groups): 29 M entries, all in today's blocks.
 """
 
 from __future__ import annotations
@@ -81,19 +83,45 @@ def prepare(work: Path, n: int) -> Path:
 
 
 def with_history(lake: Path, days: int) -> None:
-    """Day 31's bronze (links to day 1's) and ``days`` earlier days of silver (links to day 1's silver)."""
+    """Day 31's bronze (links to day 1's) and ``days`` earlier days of silver and dedupe index (links to day 1's)."""
     for src in lake.glob(f"bronze/source=*/ingest_date={DAY1}"):
         dst = src.parent / f"ingest_date={DAY31}"
         if not dst.exists():
             dst.mkdir()
             for f in src.iterdir():
                 os.link(f, dst / f.name)
+    # day 1's silver as each earlier day's (hard links: nothing reads them but the volume baseline)
     silver1 = lake / "silver" / "jobs" / f"ingest_date={DAY1}" / "part-00000.parquet"
+    index1 = lake / "silver" / "_dedupe_index" / f"ingest_date={DAY1}" / "part-00000.parquet"
+    if not index1.exists():
+        raise SystemExit(f"day31 needs day 1 processed first (run the duckdb job before it): no {index1}")
     for back in range(1, days):
         part = lake / "silver" / "jobs" / f"ingest_date={DAY31 - timedelta(days=back)}"
         if not part.exists():
             part.mkdir(parents=True)
             os.link(silver1, part / silver1.name)
+    # the cross-day index as a busy month leaves it: day 1 holds today's postings (first seen then); each later
+    # day as many postings of its own, first seen that day (day 1's entries under new ids and groups)
+    import pyarrow as pa
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    first = pq.read_table(index1)
+    for back in range(1, days):
+        d = DAY31 - timedelta(days=back)
+        if d <= DAY1:
+            continue
+        part = lake / "silver" / "_dedupe_index" / f"ingest_date={d}"
+        if not part.exists():
+            part.mkdir(parents=True)
+            suffix = f"-{d:%m%d}"
+            table = (first.set_column(first.schema.get_field_index("job_id"), "job_id",
+                                      pc.binary_join_element_wise(first.column("job_id"), suffix, ""))
+                     .set_column(first.schema.get_field_index("duplicate_group"), "duplicate_group",
+                                 pc.binary_join_element_wise(first.column("duplicate_group"), suffix, ""))
+                     .set_column(first.schema.get_field_index("ingest_date"), "ingest_date",
+                                 pa.array([d] * first.num_rows, pa.date32())))
+            pq.write_table(table, part / "part-00000.parquet", compression="zstd")
 
 
 def profile(lake: Path) -> None:

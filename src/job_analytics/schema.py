@@ -40,7 +40,7 @@ QUARANTINE = pa.schema(
         ("source", pa.string()),
         ("api", pa.string()),  # the raw shape (remotive, arbeitnow, …); the demo source replays several
         ("ingest_date", pa.date32()),
-        ("reason", pa.string()),  # a short code: unparseable_json, missing_id, duplicate_posting, …
+        ("reason", pa.string()),  # a short code: unparseable_line, missing_id, duplicate_posting, …
         ("detail", pa.string()),
         ("request_url", pa.string()),
         ("raw", pa.string()),  # the bronze line exactly as landed

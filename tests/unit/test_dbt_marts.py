@@ -191,7 +191,7 @@ def test_vars_set_the_salary_sample_and_the_top_companies_kept(built, tmp_path):
     (tmp_path / "silver").symlink_to(lake.root / "silver")
     copy.warehouse_path.parent.mkdir(parents=True)
     shutil.copyfile(lake.warehouse_path, copy.warehouse_path)
-    outcome, _ = transform._invoke(  # noqa: SLF001 - the stage itself takes no vars
+    outcome, _ = transform._invoke(
         settings, DAY, ["build", "--select", "agg_salary_by_role", "agg_top_companies",
                         "--vars", "{salary_min_sample: 2, top_companies_limit: 2}"],
         target=Path(tmp_path) / "target")

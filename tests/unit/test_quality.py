@@ -31,7 +31,8 @@ def passed(tmp_path_factory) -> tuple[Lake, dict]:
 
 @pytest.fixture(scope="module")
 def failed(tmp_path_factory) -> tuple[Lake, QualityGateFailed]:
-    """Faults dbt's own tests let through (an unknown country code already fails dbt: see the frame tests)."""
+    """Faults dbt's own tests let through (dbt only warns on an unknown country code; the gate is what stops it:
+    see the frame tests and test_catalog's failed gate)."""
     lake, settings = build(tmp_path_factory, [
         *GOOD,
         posting("4", salary_currency="EURO"),
@@ -52,7 +53,7 @@ def test_gate_passes_good_gold(passed):
     assert lake.read_run_summary(DAY, "validate")["success"] is True
     saved = json.loads((lake.quality_dir(DAY) / "validation.json").read_text())
     assert {table: result["success"] for table, result in saved["results"].items()} == {
-        "silver_jobs": True, "fct_job_postings": True, "agg_daily_postings": True,
+        "silver_jobs": True, "fct_job_postings": True, "agg_daily_postings": True, "agg_salary_by_role": True,
     }
     assert saved["warnings"] == [] and saved["failed"] == []
 
@@ -120,7 +121,7 @@ def test_data_docs_are_built_whether_the_gate_passes_or_fails(request, fixture):
     lake, _ = request.getfixturevalue(fixture)
     site = lake.quality_dir(DAY) / "data_docs"
     index = (site / "index.html").read_text()
-    for table in ("silver_jobs", "fct_job_postings", "agg_daily_postings"):
+    for table in ("silver_jobs", "fct_job_postings", "agg_daily_postings", "agg_salary_by_role"):
         assert f"expectations/{table}.html" in index
         assert len(list(site.glob(f"validations/{table}/2024-01-01/*/*.html"))) == 1
     assert not list(site.glob("static/**/*.gif"))  # GX's unused animations are not kept for every day
@@ -154,3 +155,32 @@ def test_latest_posted_at_is_a_day_after_now_or_after_a_future_logical_date():
 def test_gate_without_candidate_is_a_missing_input(tmp_path):
     with pytest.raises(MissingInputError, match="no gold candidate"):
         gate.run(lake_settings(tmp_path), DAY)
+
+
+def test_salary_mart_fails_on_a_thin_cell_an_absurd_percentile_and_crossed_percentiles():
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "role_family": ["data_engineer", "data_scientist", "analyst"],
+        "seniority": ["senior", "mid", "junior"],
+        "country_code": ["DE", "US", "ZZ"],
+        "salaried_postings": [12, 2, 5],
+        "salary_p25_annual_usd": [70_000.0, 90_000.0, 40_000.0],
+        "salary_p50_annual_usd": [80_000.0, 100_000.0, 9e9],
+        "salary_p75_annual_usd": [95_000.0, 95_000.0, 9e9],
+    })
+    (result,) = gate.validate([(suites.agg_salary_by_role(min_sample=3), frame)]).values()
+    failed = {gate.describe(f).split(" (expected")[0] for f in gate.failed_expectations("agg_salary_by_role", result)}
+    assert failed == {
+        "expect_column_values_to_be_between on agg_salary_by_role.salaried_postings: 1 of 3 rows unexpected, e.g. [2]",
+        *{f"expect_column_values_to_be_between on agg_salary_by_role.salary_{p}_annual_usd: 1 of 3 rows unexpected, "
+          "e.g. [9000000000.0]" for p in ("p50", "p75")},
+        ("expect_column_pair_values_a_to_be_greater_than_b on agg_salary_by_role (salary_p75_annual_usd, "
+         "salary_p50_annual_usd): 1 of 3 rows unexpected, e.g. [[95000.0, 100000.0]]"),
+    }
+
+
+def test_gate_checks_the_salary_mart_with_the_dbt_projects_min_sample():
+    from job_analytics.settings import Settings
+
+    assert gate.dbt_var(Settings(), "salary_min_sample") == 3

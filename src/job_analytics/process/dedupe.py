@@ -6,16 +6,11 @@ postings are the same job when they have the same *block* (company key), the sam
 connected components of that relation, built by a union-find that refuses any merge putting two incompatible rows
 in one group (two countries, two cities, two ids of one board on the same day, two groups of earlier days).
 
-Engine-neutral: Arrow tables in, Arrow tables out, no I/O except ``read_index``/``write_index``. A block never
-matches another block, so an engine may split the work by ``block_key`` and get the very same groups:
-
-* DuckDB (one process): ``dedupe_day(lake, day, silver)`` then, once silver is written, ``write_index``.
-* Spark: ``match = silver.mapInArrow(lambda it: (match_columns(pa.Table.from_batches([b])).to_batches()[0]
-  for b in it), MATCH_SCHEMA_DDL)``; ``history`` = the index entries of earlier days (``read_index`` or a Parquet
-  read of ``index_dir`` filtered on ``ingest_date < day``); then
-  ``match.groupBy("block_key").cogroup(history.groupBy("block_key")).applyInPandas(
-  lambda t, h: assign_groups(pa.Table.from_pandas(t), pa.Table.from_pandas(h)).to_pandas(), "job_id string,
-  duplicate_group string")`` and a join on ``job_id``. Rows without a company (null block) get a null group.
+Engine-neutral: Arrow tables in, Arrow tables out, no I/O except ``read_index``/``write_index``. Both engines
+(``process/silver.py``) collect the day's within-source winners' few match columns (no descriptions) into the step's
+own process and call ``group_day`` there, so the groups are computed once, by this code, whatever the engine. A block
+never matches another block, so the work could be split by ``block_key`` (e.g. Spark's ``groupBy("block_key")
+.applyInPandas``) and give the very same groups: ``test_dedupe`` proves it on the labelled pairs.
 
 Ids: a group that holds an earlier day's group keeps that group's id; a new group is named by a stable hash of its
 earliest member (``posted_at``, then ``job_id``). The same input gives the same ids whatever the row order.
@@ -30,6 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shutil
+import tempfile
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,6 +43,8 @@ from job_analytics.process.normalize import _folded_words, _title_key, company_k
 
 _RULES_FILE = Path(__file__).with_name("rules") / "dedupe.yml"
 _NULL_TS = 2**62  # sorts a missing posted_at after every real one
+#: DuckDB's memory for reading the cross-day index (it spills to a temporary folder beyond it)
+INDEX_MEMORY = "1GB"
 
 #: The compact cross-day index: what matching needs, nothing more (no descriptions, no display text).
 INDEX_SCHEMA = pa.schema([
@@ -374,7 +373,9 @@ def assign_groups(today: pa.Table, history: pa.Table | None = None) -> pa.Table:
             keys.append(job_ids[i])
         group_node: dict[str, int] = {}
 
-        def node_of(gid: str) -> int:
+        def node_of(gid: str, group_node: dict[str, int] = group_node, components: list[_Component] = components,
+                    keys: list[str] = keys) -> int:
+            """The node standing for an earlier day's group (added on first use)."""
             if gid not in group_node:
                 group_node[gid] = len(components)
                 components.append(_Component(earlier=gid))
@@ -387,7 +388,8 @@ def assign_groups(today: pa.Table, history: pa.Table | None = None) -> pa.Table:
             node = node_of(gid)
             components[node].add_place(country, region, city)
             seen_titles.add((node, title))
-            slots.setdefault(node, ((country, region, city), f"earlier:{gid}"))
+            # one slot for every earlier group: two of them never merge, so pairing them would be wasted work
+            slots.setdefault(node, ((country, region, city), "earlier"))
         by_job = {i: node_of(earlier_group_of[job_ids[i]]) for i in rows if job_ids[i] in earlier_group_of}
         uf = _UnionFind(components)
 
@@ -529,7 +531,8 @@ def _bulk_pairs(a: list[int], b: list[int], slots: dict[int, tuple], keys: list[
 
 
 def index_dir(lake: Any) -> Path:
-    return Path(lake.root) / "silver" / "_dedupe_index"
+    """Beside silver's jobs and quarantine (on S3: in the silver bucket, when one is set)."""
+    return lake.silver_dir / "_dedupe_index"
 
 
 def index_partition(lake: Any, day: date) -> Path:
@@ -555,34 +558,67 @@ def index_entries(today: pa.Table, groups: pa.Table, history: pa.Table | None, d
     return table if len(first) == table.num_rows else table.take(pa.array(first, pa.int64()))
 
 
-def read_index(lake: Any, day: date, blocks: Any = None) -> pa.Table:
-    """The index entries first seen before ``day`` (``INDEX_SCHEMA``), only those of ``blocks`` when given."""
-    import duckdb
+def read_index(lake: Any, day: date, blocks: Any = None, job_ids: Any = None) -> pa.Table:
+    """The index entries first seen before ``day`` (``INDEX_SCHEMA``), only those of ``blocks`` when given.
 
+    With ``job_ids`` (today's postings), what matching needs and no more, reduced in DuckDB (within
+    ``INDEX_MEMORY``, spilling beyond it) so 30 days of busy boards never become Python objects: per distinct
+    (block, title, place) the latest group only — a new posting of that title and place joins the latest sighting,
+    never an older one — plus the first entry of each of ``job_ids`` (a posting seen again keeps its group).
+    """
     files = [
         str(path)
-        for partition in sorted(index_dir(lake).glob("ingest_date=*"))
-        if partition.is_dir() and date.fromisoformat(partition.name.split("=", 1)[1]) < day
-        for path in sorted(partition.glob("*.parquet"))
+        for partition in sorted(index_dir(lake).glob("ingest_date=*"), key=str)
+        if date.fromisoformat(partition.name.split("=", 1)[1]) < day
+        for path in sorted(partition.glob("*.parquet"), key=str)
     ]
     wanted = None if blocks is None else sorted({b for b in blocks if b is not None})
     if not files or wanted == []:
         return INDEX_SCHEMA.empty_table()
-    columns = ", ".join(f"i.{name}" for name in INDEX_SCHEMA.names)
-    con = duckdb.connect()
+    columns = ", ".join(INDEX_SCHEMA.names)
+    con = lake.duckdb_connect()  # reads s3:// through the lake's own filesystem
+    spill = tempfile.mkdtemp(prefix="job-analytics-dedupe-")
     try:
-        if wanted is None:
-            result = con.execute(f"select {columns} from read_parquet(?) i order by all", [files])
-        else:
+        con.execute(f"set memory_limit = '{INDEX_MEMORY}'")
+        con.execute("set temp_directory = '" + spill.replace("'", "''") + "'")
+        entries = "select * from read_parquet(?)"
+        if wanted is not None:
             con.register("wanted", pa.table({"block_key": pa.array(wanted, pa.string())}))
-            result = con.execute(
-                f"select {columns} from read_parquet(?) i semi join wanted w on i.block_key = w.block_key "
-                "order by all", [files])
-        arrow = result.arrow()
+            entries += " semi join wanted using (block_key)"
+        if job_ids is None:
+            sql = f"select {columns} from ({entries}) order by all"
+        else:
+            con.register("today", pa.table({"job_id": pa.array(sorted(set(job_ids)), pa.string())}))
+            place = "block_key, title_key, country_code, region_key, city_key"
+            # aggregates, not window functions: a hash aggregate over 30 days of entries takes seconds
+            sql = f"""
+                with entries as ({entries}),
+                latest_per_place as (
+                    select {place}, latest.j as job_id, latest.g as duplicate_group, latest.d as ingest_date
+                    from (select {place}, max(struct_pack(d := ingest_date, g := duplicate_group, j := job_id))
+                                 as latest
+                          from entries group by {place})
+                ),
+                first_of_today as (
+                    select earliest.b as block_key, earliest.t as title_key, earliest.c as country_code,
+                           earliest.r as region_key, earliest.y as city_key, job_id,
+                           earliest.g as duplicate_group, earliest.d as ingest_date
+                    from (select job_id, min(struct_pack(d := ingest_date, g := duplicate_group, b := block_key,
+                                                         t := title_key, c := country_code, r := region_key,
+                                                         y := city_key)) as earliest
+                          from entries semi join today using (job_id) group by job_id)
+                )
+                select {columns} from latest_per_place
+                union
+                select {columns} from first_of_today
+                order by all
+            """
+        arrow = con.execute(sql, [files]).arrow()
         table = arrow.read_all() if hasattr(arrow, "read_all") else arrow
     finally:
         con.close()
-    return table.cast(INDEX_SCHEMA)
+        shutil.rmtree(spill, ignore_errors=True)
+    return table.select(INDEX_SCHEMA.names).cast(INDEX_SCHEMA)
 
 
 def write_index(lake: Any, day: date, table: pa.Table) -> Path:
@@ -605,6 +641,22 @@ def write_index(lake: Any, day: date, table: pa.Table) -> Path:
 
 
 @dataclass
+class DayGroups:
+    groups: pa.Table  # ``GROUPS_SCHEMA``: job_id → duplicate_group, one row per input row
+    index: pa.Table  # the day's new index entries: ``write_index(lake, day, index)`` once silver is written
+    stats: dict
+
+
+def group_day(lake: Any, day: date, rows: pa.Table) -> DayGroups:
+    """Group ``day``'s silver rows (one per source posting: the within-source winners) against each other and
+    against the index of earlier days; only today's blocks of the index are read."""
+    m = match_columns(rows)
+    history = read_index(lake, day, m.column("block_key").to_pylist(), m.column("job_id").to_pylist())
+    groups = assign_groups(m, history)
+    return DayGroups(groups, index_entries(m, groups, history, day), _stats(m, groups, history))
+
+
+@dataclass
 class DayDedupe:
     silver: pa.Table  # the input rows with ``duplicate_group`` replaced
     index: pa.Table  # the day's new index entries: ``write_index(lake, day, index)`` once silver is written
@@ -612,15 +664,13 @@ class DayDedupe:
 
 
 def dedupe_day(lake: Any, day: date, silver: pa.Table) -> DayDedupe:
-    """Group ``day``'s silver rows against each other and against the index of earlier days."""
-    m = match_columns(silver)
-    history = read_index(lake, day, m.column("block_key").to_pylist())
-    groups = assign_groups(m, history)
-    column = groups.column("duplicate_group")
+    """``group_day``, with the groups set on the rows themselves."""
+    day_groups = group_day(lake, day, silver)
+    column = day_groups.groups.column("duplicate_group")
     position = silver.schema.get_field_index("duplicate_group")
     out = (silver.set_column(position, silver.schema.field(position), column.cast(silver.schema.field(position).type))
            if position >= 0 else silver.append_column("duplicate_group", column))
-    return DayDedupe(out, index_entries(m, groups, history, day), _stats(m, groups, history))
+    return DayDedupe(out, day_groups.index, day_groups.stats)
 
 
 def _stats(m: pa.Table, groups: pa.Table, history: pa.Table) -> dict:

@@ -79,15 +79,6 @@ def _title_key(title: str) -> str:
     return " ".join(_folded_words(_GENDER_MARKER.sub(" ", title.casefold())))
 
 
-def duplicate_group(company: str | None, title: str | None, country_code: str | None) -> str | None:
-    """The same value for the same job seen on several sources; None when the company is unknown."""
-    key = company_key(company)
-    if key is None or not title:
-        return None
-    basis = f"{key}|{_title_key(title)}|{country_code or ''}"
-    return hashlib.sha256(basis.encode()).hexdigest()[:32]
-
-
 def _utc(value: datetime | None) -> datetime | None:
     if value is None:
         return None
@@ -171,6 +162,6 @@ def normalize(posting: RawPosting, *, source: str, ingest_date: date) -> tuple[d
         "url": _url(posting.url, notes),
         "posted_at": _utc(posting.posted_at),
         "ingest_date": ingest_date,
-        "duplicate_group": duplicate_group(company, title, location.country_code),
+        "duplicate_group": None,  # across rows and days: set by process.dedupe once the day's rows are known
     }
     return row, notes

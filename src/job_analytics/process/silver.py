@@ -31,13 +31,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from job_analytics.errors import BadRecord, ConfigError, ConservationError, MissingInputError
 from job_analytics.lake import Lake, staged_dir
@@ -219,32 +218,16 @@ def _outcomes(engine: Engine) -> list[tuple[str, str | None, list[str] | None, i
     return rows
 
 
-@dataclass
-class _Grouping:
-    index: pa.Table  # the day's new cross-day index entries (``dedupe.INDEX_SCHEMA``)
-    stats: dict
-
-
-def _cross_source_groups(engine: Engine, lake: Lake, day: date) -> _Grouping:
-    """Fuzzy cross-source (and cross-day) ``duplicate_group`` of the day's winners, by ``dedupe`` — the same
-    functions on both engines: the winners' few match columns are collected (no descriptions), grouped against the
-    index of earlier days (only today's blocks are read), and the ``(job_id, duplicate_group)`` table is handed
+def _cross_source_groups(engine: Engine, lake: Lake, day: date) -> dedupe.DayGroups:
+    """Fuzzy cross-source (and cross-day) ``duplicate_group`` of the day's winners, by ``dedupe.group_day`` — the
+    same functions on both engines: the winners' few match columns are collected (no descriptions), grouped against
+    the index of earlier days (only today's blocks are read), and the ``(job_id, duplicate_group)`` table is handed
     back to the engine as the view ``groups`` that ``SILVER_SQL`` joins."""
     batches = [pa.Table.from_batches([b]).select(_WINNERS.names).cast(_WINNERS) for b in engine.query(WINNERS_SQL)]
     winners = pa.concat_tables(batches) if batches else _WINNERS.empty_table()
-    match = dedupe.match_columns(winners)
-    history = dedupe.read_index(lake, day, match.column("block_key").to_pylist())
-    groups = dedupe.assign_groups(match, history)
-    engine.register("groups", groups)
-    ids = groups.column("duplicate_group")
-    shared = pc.value_counts(ids.drop_null()).field("counts") if ids.null_count < len(ids) else pa.array([], pa.int64())
-    stats = {
-        "groups": len(shared),
-        "rows_in_shared_groups": pc.sum(pc.filter(shared, pc.greater(shared, 1))).as_py() or 0,
-        "rows_without_group": ids.null_count,
-        "index_entries_read": history.num_rows,
-    }
-    return _Grouping(dedupe.index_entries(match, groups, history, day), stats)
+    grouping = dedupe.group_day(lake, day, winners)
+    engine.register("groups", grouping.groups)
+    return grouping
 
 
 _WINNERS = pa.schema([SILVER_JOBS.field(name) for name in (
@@ -328,8 +311,7 @@ def map_line(settings: Any, day: date, source: str, line: str, file_name: str, m
 
 #: pure rules of ``normalize`` whose inputs are short, repetitive strings (titles, companies, locations, salary
 #: texts): worth a cache per process. Descriptions are unique per posting and are not cached.
-_MEMOIZED = ("clean_title", "parse_location", "parse_salary", "employment_type", "seniority", "role_family",
-             "duplicate_group")
+_MEMOIZED = ("clean_title", "parse_location", "parse_salary", "employment_type", "seniority", "role_family")
 
 
 def _memoize_short_text_rules() -> None:

@@ -53,7 +53,9 @@ def run(settings: Any, day: date) -> dict:
         fct_suite = suites.fct_job_postings(day)
         fct = _frame(con, fct_suite)
         agg_suite = suites.agg_daily_postings(fct_rows=len(fct))
-        checks = [(silver_suite, silver), (fct_suite, fct), (agg_suite, _frame(con, agg_suite))]
+        salary_suite = suites.agg_salary_by_role(min_sample=dbt_var(settings, "salary_min_sample"))
+        checks = [(silver_suite, silver), (fct_suite, fct), (agg_suite, _frame(con, agg_suite)),
+                  (salary_suite, _frame(con, salary_suite))]
 
     docs_dir = lake.quality_dir(day) / "data_docs"
     with staged_dir(docs_dir) as stage:
@@ -228,6 +230,14 @@ def candidate_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
         rows, digest = con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} AS t").fetchone()
         fingerprint[table] = f"{rows}:{digest}"
     return fingerprint
+
+
+def dbt_var(settings: Any, name: str) -> Any:
+    """A var of the dbt project (``dbt_project.yml``): what the models were built with, checked the same way."""
+    import yaml
+
+    project = yaml.safe_load((settings.dbt_project_dir / "dbt_project.yml").read_text(encoding="utf-8"))
+    return project["vars"][name]
 
 
 def _frame(con: duckdb.DuckDBPyConnection, suite: suites.Suite) -> Any:

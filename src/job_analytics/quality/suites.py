@@ -17,6 +17,7 @@ import math
 import statistics
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import pairwise
 from typing import Any
 
 from job_analytics.schema import EMPLOYMENT_TYPES, SALARY_PERIODS
@@ -234,3 +235,33 @@ def agg_daily_postings(fct_rows: int) -> Suite:
         ),
     ]
     return Suite("agg_daily_postings", (*AGG_DAILY_GRAIN, "postings"), expectations)
+
+
+def agg_salary_by_role(min_sample: int) -> Suite:
+    """``min_sample``: the dbt var ``salary_min_sample``, the fewest salaried postings a published cell holds."""
+    import great_expectations.expectations as gxe
+
+    low, high = SALARY_ANNUAL_USD
+    percentiles = ("salary_p25_annual_usd", "salary_p50_annual_usd", "salary_p75_annual_usd")
+    expectations = [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["role_family", "seniority", "country_code"],
+                                            description="the grain"),
+        gxe.ExpectColumnValuesToBeBetween(
+            column="salaried_postings", min_value=min_sample,
+            description=f"a cell is published only with at least {min_sample} salaried postings",
+        ),
+        *[
+            gxe.ExpectColumnValuesToBeBetween(column=column, min_value=low, max_value=high,
+                                              description=f"{column} is a plausible annual USD salary")
+            for column in percentiles
+        ],
+        *[
+            gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+                column_A=upper, column_B=lower, or_equal=True, ignore_row_if="either_value_is_missing",
+                description=f"{lower} <= {upper}",
+            )
+            for lower, upper in pairwise(percentiles)
+        ],
+    ]
+    return Suite("agg_salary_by_role", ("role_family", "seniority", "country_code", "salaried_postings",
+                                        *percentiles), expectations)

@@ -342,6 +342,29 @@ def test_read_index_keeps_earlier_days_and_asked_blocks_only(lake):
     assert read_index(lake, day3).schema == INDEX_SCHEMA
 
 
+def test_read_index_for_matching_keeps_the_latest_group_per_place_and_todays_postings(lake):
+    """30 days of one board must not become 30 × its postings in memory: matching reads the latest entry per
+    distinct (block, title, place), plus the first entry of each of today's postings, and groups as the full index
+    does."""
+    days = [DAY + timedelta(days=k) for k in range(3)]
+    shared = dedupe.INDEX_SCHEMA.empty_table()
+    for k, d in enumerate(days):
+        entries = pa.Table.from_pylist([
+            {"block_key": "acme", "title_key": "data engineer", "country_code": "DE", "region_key": None,
+             "city_key": "berlin", "job_id": f"job-{k}-{n}", "duplicate_group": "group-berlin", "ingest_date": d}
+            for n in range(50)
+        ], schema=INDEX_SCHEMA)
+        write_index(lake, d, entries)
+        shared = pa.concat_tables([shared, entries])
+    later = days[-1] + timedelta(days=1)
+    assert read_index(lake, later).num_rows == 150
+    reduced = read_index(lake, later, blocks=["acme"], job_ids=["job-1-7", "job-9-9"])
+    assert reduced.schema == INDEX_SCHEMA
+    assert sorted(reduced.column("job_id").to_pylist()) == ["job-1-7", "job-2-9"]  # today's, and the latest
+    today = [row("job-1-7-again", source="lever", day=later), row("new", source="remotive", day=later)]
+    assert groups_of(today, reduced) == groups_of(today, shared)
+
+
 def test_write_index_refuses_entries_of_another_day(lake):
     entries = index_entries(table([row("1")]), assign_groups(table([row("1")])), None, DAY)
     with pytest.raises(ValueError):

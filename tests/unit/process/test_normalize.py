@@ -4,7 +4,7 @@ import pyarrow as pa
 import pytest
 
 from job_analytics.errors import BadRecord
-from job_analytics.process.normalize import company_key, duplicate_group, job_id, normalize
+from job_analytics.process.normalize import company_key, job_id, normalize
 from job_analytics.schema import EMPLOYMENT_TYPES, SALARY_PERIODS, SILVER_JOBS
 from job_analytics.sources.base import RawPosting
 
@@ -191,22 +191,3 @@ def test_job_id_is_a_stable_32_hex_hash():
 ])
 def test_company_key(name, key):
     assert company_key(name) == key
-
-
-def test_duplicate_group_matches_the_same_job_across_sources():
-    a = duplicate_group("Acme GmbH", "Senior Data Engineer (m/w/d)", "DE")
-    b = duplicate_group("ACME", "Senior Data-Engineer", "DE")
-    assert a == b and len(a) == 32
-
-
-@pytest.mark.parametrize("other", [
-    ("Acme GmbH", "Data Engineer", "DE"),  # seniority words are kept
-    ("Acme GmbH", "Senior Data Engineer", "AT"),
-    ("Initech GmbH", "Senior Data Engineer", "DE"),
-])
-def test_duplicate_group_keeps_different_jobs_apart(other):
-    assert duplicate_group("Acme GmbH", "Senior Data Engineer", "DE") != duplicate_group(*other)
-
-
-def test_duplicate_group_needs_a_company():
-    assert duplicate_group(None, "Senior Data Engineer", "DE") is None
