@@ -30,7 +30,7 @@ from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavi
 from job_analytics.lineage import dataset_uris
 from job_analytics.pipeline import logical_day, run_started
 from job_analytics.settings import Settings
-from job_analytics.transform import dbt_env
+from job_analytics.transform import dbt_env, dbt_target
 
 SETTINGS = Settings()
 # The lake's main datasets as Assets: each task declares what it reads (inlets) and writes (outlets), so silver and
@@ -101,7 +101,7 @@ def job_analytics_dag():
         ),
         profile_config=ProfileConfig(
             profile_name="job_analytics",
-            target_name="duckdb",
+            target_name=dbt_target(SETTINGS),
             profiles_yml_filepath=SETTINGS.dbt_project_dir / "profiles.yml",
         ),
         execution_config=ExecutionConfig(

@@ -38,7 +38,7 @@ def main() -> None:
 
         engine, lake, day = rest
         summary = silver.run(Settings(lake_url=lake, engine=engine), date.fromisoformat(day))
-        result = {k: summary[k] for k in ("bronze_records", "silver_rows", "quarantined", "seconds")}
+        result = {k: summary[k] for k in ("bronze_records", "silver_rows", "quarantined", "seconds", "step_seconds")}
     me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
     result.update(cpu_s=round(me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime, 1),
                   maxrss_self_mib=round(me.ru_maxrss / 1024), maxrss_children_mib=round(children.ru_maxrss / 1024))

@@ -253,7 +253,9 @@ class Lake:
 def s3_storage_options(settings: Any) -> dict[str, Any]:
     """s3fs options from the settings; credentials and region come from the standard ``AWS_*`` variables (or the
     instance role) through botocore, and ``AWS_ENDPOINT_URL`` also works for an S3-compatible server."""
-    options: dict[str, Any] = {}
+    # No listings cache: stages replace the lake's objects, and a long-lived process (a worker, a test) that
+    # listed a folder before must see the new objects, not read an old ETag (s3fs raises FileExpired then).
+    options: dict[str, Any] = {"use_listings_cache": False}
     if getattr(settings, "s3_endpoint_url", None):
         options["endpoint_url"] = settings.s3_endpoint_url
     return options

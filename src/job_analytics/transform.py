@@ -11,7 +11,6 @@ Airflow DAG (astronomer-cosmos, dbt per model) run the same project the same way
 
 from __future__ import annotations
 
-import glob
 import json
 import logging
 import os
@@ -48,7 +47,14 @@ def dbt_env(settings: Any, day: date | None = None) -> dict[str, str]:
     }
     if day is not None:
         env["JOB_ANALYTICS_AS_OF_DATE"] = day.isoformat()
+    if lake.remote and getattr(settings, "s3_endpoint_url", None):
+        env["AWS_ENDPOINT_URL_S3"] = settings.s3_endpoint_url  # botocore's own name: s3fs in dbt finds it
     return env
+
+
+def dbt_target(settings: Any) -> str:
+    """The profiles.yml output for this lake: ``duckdb``, or ``duckdb_s3`` (silver read through s3fs)."""
+    return "duckdb_s3" if Lake.from_settings(settings).remote else "duckdb"
 
 
 def run(settings: Any, day: date) -> dict:
@@ -62,7 +68,7 @@ def run(settings: Any, day: date) -> dict:
     ``docs.error``.
     """
     lake = Lake.from_settings(settings)
-    if not glob.glob(lake.silver_glob):
+    if not lake.glob(lake.silver_glob):
         raise MissingInputError(f"dbt {day}: no silver parquet under {lake.silver_glob} (run process first)")
     work_dir = lake.warehouse_path.parent
     outcome, seconds = _invoke(settings, day, ["build"], target=work_dir / "target")
@@ -150,6 +156,7 @@ def _invoke(settings: Any, day: date, command: list[str], *, target: Any) -> tup
     project_dir = settings.dbt_project_dir.resolve()
     args = [
         *command,
+        "--target", dbt_target(settings),
         "--project-dir", str(project_dir),
         "--profiles-dir", str(project_dir),
         "--target-path", str(target),

@@ -67,7 +67,7 @@ def assert_same(results: dict) -> tuple[dict, list[dict], list[dict]]:
     for a, b in zip(jobs_duck, jobs_spark, strict=True):
         assert a == b
     assert q_duck == q_spark
-    ignore = {"engine", "seconds", "finished_at"}
+    ignore = {"engine", "seconds", "step_seconds", "finished_at"}
     assert {k: v for k, v in s_duck.items() if k not in ignore} == {k: v for k, v in s_spark.items() if k not in ignore}
     return results["duckdb"]
 

@@ -28,7 +28,7 @@ import re
 import shutil
 import tempfile
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
 from pathlib import Path
@@ -44,7 +44,7 @@ from job_analytics.process.normalize import _folded_words, _title_key, company_k
 _RULES_FILE = Path(__file__).with_name("rules") / "dedupe.yml"
 _NULL_TS = 2**62  # sorts a missing posted_at after every real one
 #: DuckDB's memory for reading the cross-day index (it spills to a temporary folder beyond it)
-INDEX_MEMORY = "1GB"
+INDEX_MEMORY = "256MB"
 
 #: The compact cross-day index: what matching needs, nothing more (no descriptions, no display text).
 INDEX_SCHEMA = pa.schema([
@@ -271,42 +271,59 @@ def match_columns(rows: pa.Table) -> pa.Table:
 # --- grouping ----------------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Component:
-    """What a group already holds, to refuse a merge that would join incompatible rows."""
+    """What a group already holds, to refuse a merge that would join incompatible rows.
 
-    countries: set[str] = field(default_factory=set)
-    regions: set[str] = field(default_factory=set)
-    cities: set[str] = field(default_factory=set)
-    sources: set[str] = field(default_factory=set)  # today's single-id sources
+    Sets of values as small sorted tuples (one per row and a million rows a day: a tuple of one is a fifth of a
+    set's memory); a merge refused keeps every one of them at one value at most, except after a forced merge.
+    """
+
+    countries: tuple[str, ...] = ()
+    regions: tuple[str, ...] = ()
+    cities: tuple[str, ...] = ()
+    sources: tuple[str, ...] = ()  # today's single-id sources
     earlier: str | None = None  # the group id of an earlier day
     first: tuple[int, str] | None = None  # (posted_at µs, job_id) of today's earliest member
 
     def add_place(self, country: str | None, region: str | None, city: str | None) -> None:
         if country:
-            self.countries.add(country)
+            self.countries = _merged(self.countries, (country,))
             if region:
-                self.regions.add(region)
+                self.regions = _merged(self.regions, (region,))
         if city:
-            self.cities.add(city)
+            self.cities = _merged(self.cities, (city,))
 
     def compatible(self, other: _Component) -> bool:
         return not (
             (self.earlier and other.earlier and self.earlier != other.earlier)
-            or len(self.countries | other.countries) > 1
-            or len(self.regions | other.regions) > 1
-            or len(self.cities | other.cities) > 1
-            or self.sources & other.sources
+            or _conflict(self.countries, other.countries)
+            or _conflict(self.regions, other.regions)
+            or _conflict(self.cities, other.cities)
+            or any(source in other.sources for source in self.sources)
         )
 
     def absorb(self, other: _Component) -> None:
-        self.countries |= other.countries
-        self.regions |= other.regions
-        self.cities |= other.cities
-        self.sources |= other.sources
+        self.countries = _merged(self.countries, other.countries)
+        self.regions = _merged(self.regions, other.regions)
+        self.cities = _merged(self.cities, other.cities)
+        self.sources = _merged(self.sources, other.sources)
         self.earlier = self.earlier or other.earlier
         if other.first is not None and (self.first is None or other.first < self.first):
             self.first = other.first
+
+
+def _merged(a: tuple[str, ...], b: tuple[str, ...]) -> tuple[str, ...]:
+    if not b or a == b:
+        return a
+    if not a:
+        return b
+    return tuple(sorted(set(a).union(b)))
+
+
+def _conflict(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """Would the union hold more than one value?"""
+    return len(a) > 1 or len(b) > 1 or (bool(a) and bool(b) and a != b)
 
 
 class _UnionFind:
@@ -368,7 +385,7 @@ def assign_groups(today: pa.Table, history: pa.Table | None = None) -> pa.Table:
             c = _Component(first=(_NULL_TS if posted[i] is None else posted[i], job_ids[i]))
             c.add_place(*places[i])
             if sources[i] not in r.multi_id_sources:
-                c.sources.add(sources[i])
+                c.sources = (sources[i],)
             components.append(c)
             keys.append(job_ids[i])
         group_node: dict[str, int] = {}

@@ -39,7 +39,7 @@ from typing import Any, Protocol
 import pyarrow as pa
 
 from job_analytics.errors import BadRecord, ConfigError, ConservationError, MissingInputError
-from job_analytics.lake import Lake, staged_dir
+from job_analytics.lake import Lake, is_remote, staged_dir
 from job_analytics.process import dedupe
 from job_analytics.schema import QUARANTINE, SILVER_JOBS
 
@@ -138,10 +138,14 @@ def run(settings: Any, day: date) -> dict:
         files = bronze_files(lake, day)
         if not files:
             raise MissingInputError(f"no bronze for {day} under {lake.root / 'bronze'}: run the scrape stage first")
+        steps: dict[str, float] = {}  # seconds per step, for the run summary
+        mark = time.monotonic()
         engine.map(settings, day, files)
         outcomes = _outcomes(engine)
         bronze_records = sum(n for _, _, _, n in outcomes)
+        steps["map"], mark = round(time.monotonic() - mark, 2), time.monotonic()
         grouping = _cross_source_groups(engine, lake, day)
+        steps["dedupe"], mark = round(time.monotonic() - mark, 2), time.monotonic()
         with ExitStack() as stack:
             silver_rows = write_partition(stack.enter_context(staged_dir(lake.silver_partition(day))),
                                           SILVER_JOBS, engine.query(SILVER_SQL))
@@ -153,11 +157,12 @@ def run(settings: Any, day: date) -> dict:
                                         f"{silver_rows} silver + {quarantined} quarantined")
         # the index follows the silver it describes: written once the day's silver is in place
         dedupe.write_index(lake, day, grouping.index)
+        steps["write"] = round(time.monotonic() - mark, 2)
     finally:
         engine.close()
     # dbt (the next stage, one process per model under Airflow) opens its DuckDB file here; DuckDB will not
-    # create the folder itself.
-    if "://" not in settings.lake_url:
+    # create the folder itself. (A local folder: with an S3 lake it is JOB_ANALYTICS_WORK_DIR's.)
+    if not is_remote(lake.warehouse_path):
         lake.warehouse_path.parent.mkdir(parents=True, exist_ok=True)
 
     by_reason: Counter = Counter()
@@ -190,6 +195,7 @@ def run(settings: Any, day: date) -> dict:
         "notes": dict(sorted(notes.items())),
         "dedupe": grouping.stats,
         "seconds": round(time.monotonic() - started, 2),
+        "step_seconds": steps,
     }
     lake.write_run_summary(day, "process", summary)
     log.info("process_done %s", json.dumps({k: summary[k] for k in ("day", "engine", "bronze_records",
