@@ -28,6 +28,7 @@ import re
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
@@ -44,7 +45,7 @@ from job_analytics.process.normalize import _folded_words, _title_key, company_k
 _RULES_FILE = Path(__file__).with_name("rules") / "dedupe.yml"
 _NULL_TS = 2**62  # sorts a missing posted_at after every real one
 #: DuckDB's memory for reading the cross-day index (it spills to a temporary folder beyond it)
-INDEX_MEMORY = "256MB"
+INDEX_MEMORY = "1GB"
 
 #: The compact cross-day index: what matching needs, nothing more (no descriptions, no display text).
 INDEX_SCHEMA = pa.schema([
@@ -401,7 +402,7 @@ def assign_groups(today: pa.Table, history: pa.Table | None = None) -> pa.Table:
 
         seen_titles: set[tuple[int, str]] = set()
         slots: dict[int, tuple] = {}  # an earlier group's (place, source slot), for bulk pairing
-        for gid, title, country, region, city in earlier.get(block, ()):
+        for gid, title, country, region, city in earlier(block):
             node = node_of(gid)
             components[node].add_place(country, region, city)
             seen_titles.add((node, title))
@@ -433,26 +434,38 @@ def assign_groups(today: pa.Table, history: pa.Table | None = None) -> pa.Table:
 
 
 def _history(history: pa.Table | None, blocks: Any, job_ids: list[str]
-             ) -> tuple[dict[str, list[tuple]], dict[str, str]]:
-    """Earlier days' entries as matching needs them: per block, the distinct (group, title, country, region, city);
-    and the group of each of today's postings already in the index (the earliest entry wins)."""
+             ) -> tuple[Callable[[str], list[tuple]], dict[str, str]]:
+    """Earlier days' entries as matching needs them: a function giving a block's distinct (group, title, country,
+    region, city), turned into Python one block at a time (a month of entries never is at once); and the group of
+    each of today's postings already in the index (the earliest entry wins)."""
     if history is None or history.num_rows == 0:
-        return {}, {}
+        return lambda block: [], {}
     wanted = pa.array(sorted(blocks), pa.string())
+    shape = ["duplicate_group", "title_key", "country_code", "region_key", "city_key"]
     shapes = (history.filter(pc.is_in(history.column("block_key"), value_set=wanted))
-              .group_by(["block_key", "duplicate_group", "title_key", "country_code", "region_key", "city_key"])
-              .aggregate([]))
-    by_block: dict[str, list[tuple]] = defaultdict(list)
-    columns = [shapes.column(c).to_pylist() for c in ("block_key", "duplicate_group", "title_key", "country_code",
-                                                      "region_key", "city_key")]
-    for block, *shape in zip(*columns, strict=True):
-        by_block[block].append(tuple(shape))
+              .group_by(["block_key", *shape]).aggregate([])
+              .sort_by([(name, "ascending") for name in ["block_key", *shape]]))
+    spans: dict[str, tuple[int, int]] = {}
+    offset = 0
+    counts = pc.value_counts(shapes.column("block_key"))  # in order of first appearance: the sorted order
+    for block, count in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True):
+        spans[block] = (offset, count)
+        offset += count
+    columns = shapes.select(shape)
+
+    def shapes_of(block: str) -> list[tuple]:
+        span = spans.get(block)
+        if span is None:
+            return []
+        part = columns.slice(*span)
+        return list(zip(*(part.column(name).to_pylist() for name in shape), strict=True))
+
     known = history.filter(pc.is_in(history.column("job_id"), value_set=pa.array(job_ids, pa.string())))
     known = known.sort_by([("ingest_date", "ascending"), ("duplicate_group", "ascending")])
     group_of: dict[str, str] = {}
     for job, gid in zip(known.column("job_id").to_pylist(), known.column("duplicate_group").to_pylist(), strict=True):
         group_of.setdefault(job, gid)
-    return by_block, group_of
+    return shapes_of, group_of
 
 
 def _edges(titled: list[tuple[int, str]], n_today: int, keys: list[str], r: Rules,
