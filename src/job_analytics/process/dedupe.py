@@ -681,26 +681,9 @@ def group_day(lake: Any, day: date, rows: pa.Table) -> DayGroups:
     """Group ``day``'s silver rows (one per source posting: the within-source winners) against each other and
     against the index of earlier days; only today's blocks of the index are read."""
     m = match_columns(rows)
-    history = read_index(lake, day, m.column("block_key").to_pylist(), m.column("job_id").to_pylist())
+    history = read_index(lake, day, pc.unique(m.column("block_key")).to_pylist(), m.column("job_id").to_pylist())
     groups = assign_groups(m, history)
     return DayGroups(groups, index_entries(m, groups, history, day), _stats(m, groups, history))
-
-
-@dataclass
-class DayDedupe:
-    silver: pa.Table  # the input rows with ``duplicate_group`` replaced
-    index: pa.Table  # the day's new index entries: ``write_index(lake, day, index)`` once silver is written
-    stats: dict
-
-
-def dedupe_day(lake: Any, day: date, silver: pa.Table) -> DayDedupe:
-    """``group_day``, with the groups set on the rows themselves."""
-    day_groups = group_day(lake, day, silver)
-    column = day_groups.groups.column("duplicate_group")
-    position = silver.schema.get_field_index("duplicate_group")
-    out = (silver.set_column(position, silver.schema.field(position), column.cast(silver.schema.field(position).type))
-           if position >= 0 else silver.append_column("duplicate_group", column))
-    return DayDedupe(out, day_groups.index, day_groups.stats)
 
 
 def _stats(m: pa.Table, groups: pa.Table, history: pa.Table) -> dict:

@@ -20,7 +20,7 @@ from job_analytics.process.dedupe import (
     INDEX_SCHEMA,
     assign_groups,
     block_key,
-    dedupe_day,
+    group_day,
     index_entries,
     match_columns,
     read_index,
@@ -284,9 +284,9 @@ def lake(tmp_path) -> Lake:
 
 
 def _run_day(lake: Lake, day: date, rows: list[dict]) -> dict[str, str | None]:
-    result = dedupe_day(lake, day, table(rows))
+    result = group_day(lake, day, table(rows))
     write_index(lake, day, result.index)
-    return dict(zip(result.silver.column("job_id").to_pylist(), result.silver.column("duplicate_group").to_pylist(),
+    return dict(zip(result.groups.column("job_id").to_pylist(), result.groups.column("duplicate_group").to_pylist(),
                     strict=True))
 
 
