@@ -12,7 +12,10 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import lru_cache, wraps
+from typing import Any
 
 from job_analytics.errors import BadRecord
 from job_analytics.process.classify import employment_type, extract_skills, role_family, seniority
@@ -20,6 +23,29 @@ from job_analytics.process.location import parse_location
 from job_analytics.process.salary import Salary, annual_usd, from_fields, is_plausible, parse_salary
 from job_analytics.process.text import clean_title, html_to_text
 from job_analytics.sources.base import RawPosting
+
+
+def _memo(rule: Callable[..., Any]) -> Callable[..., Any]:
+    """``rule`` with a per-process cache (results unchanged); an unhashable argument (a list where text was
+    expected) is passed through uncached."""
+    cached = lru_cache(maxsize=1 << 16)(rule)
+
+    @wraps(rule)
+    def call(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return cached(*args, **kwargs)
+        except TypeError:
+            return rule(*args, **kwargs)
+
+    return call
+
+
+# The per-field rules whose inputs are short, repetitive strings (titles, companies, locations, salary texts,
+# employment types) are cached here, in every process that normalizes; descriptions are unique per posting and are
+# not.
+clean_title, parse_location, parse_salary, employment_type, seniority, role_family = (
+    _memo(rule) for rule in (clean_title, parse_location, parse_salary, employment_type, seniority, role_family)
+)
 
 _LEGAL_SUFFIXES: tuple[tuple[str, ...], ...] = tuple(
     tuple(s.split())

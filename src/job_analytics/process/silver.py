@@ -32,7 +32,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -268,7 +267,6 @@ def read_lines(path: Any) -> Iterator[str]:
 
 def map_file(settings: Any, day: date, file: BronzeFile, batch_lines: int = BATCH_LINES) -> Iterator[pa.RecordBatch]:
     """Every line of ``file`` as one ``MAPPED`` row, in batches; the line count in equals the row count out."""
-    _memoize_short_text_rules()
     mappers: dict[str, Any] = {}
     rows: list[dict] = []
     name = str(file.path).rsplit("/", 1)[-1]
@@ -313,39 +311,6 @@ def map_line(settings: Any, day: date, source: str, line: str, file_name: str, m
         return reject(api, "mapping_error", f"{type(exc).__name__}: {exc}", url)
     row.update(_api=api, _url=url, _line=line, _notes=notes or None)
     return row
-
-
-#: pure rules of ``normalize`` whose inputs are short, repetitive strings (titles, companies, locations, salary
-#: texts): worth a cache per process. Descriptions are unique per posting and are not cached.
-_MEMOIZED = ("clean_title", "parse_location", "parse_salary", "employment_type", "seniority", "role_family")
-
-
-def _memoize_short_text_rules() -> None:
-    """Cache the pure per-field rules that ``normalize`` calls (once per process; results are unchanged).
-
-    PERF: a stop-gap owned by the engine: the rule modules should carry ``functools.lru_cache`` themselves (see
-    benchmarks/RESULTS.md, "bronze → silver"); then this goes away.
-    """
-    from job_analytics.process import normalize
-
-    for name in _MEMOIZED:
-        rule = getattr(normalize, name, None)
-        if rule is not None and not hasattr(rule, "uncached"):
-            setattr(normalize, name, _memo(rule))
-
-
-def _memo(rule: Any) -> Any:
-    cached = lru_cache(maxsize=1 << 16)(rule)
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return cached(*args, **kwargs)
-        except TypeError:  # an unhashable argument (a list where text was expected): no cache for this call
-            return rule(*args, **kwargs)
-
-    call.uncached = rule  # type: ignore[attr-defined]
-    call.__name__ = rule.__name__
-    return call
 
 
 def _latest_believable(envelope: dict) -> datetime:
