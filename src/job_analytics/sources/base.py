@@ -47,6 +47,12 @@ class RawPosting:
     tags: list[str] = field(default_factory=list)
     url: str | None = None
     posted_at: datetime | None = None  # timezone-aware, UTC
+    #: a relative posting time as the API shows it ("3 days ago", "30+ days ago"), sent when no timestamp is;
+    #: silver reads it against the record's fetch time (``fields.relative_age``) and notes ``posted_at_relative``
+    posted_text: str | None = None
+    #: the board's own country (ISO 3166-1 alpha-2: Arbeitnow is a German board), used by silver only when the
+    #: location text names no country, and noted ``country_from_board``
+    default_country: str | None = None
 
 
 class Source(ABC):
