@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pendulum
-from airflow.sdk import Asset, TriggerRule, dag, task
+from airflow.sdk import Asset, Param, TriggerRule, dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
@@ -38,14 +38,14 @@ SETTINGS = Settings()
 LAKE = {name: Asset(uri) for name, uri in dataset_uris(SETTINGS).items()}
 
 
-def _run(stage: str, context: dict) -> dict:
+def _run(stage: str, context: dict, **options) -> dict:
     from airflow.sdk.exceptions import AirflowFailException
 
     from job_analytics.errors import ConfigError, QualityGateFailed
     from job_analytics.pipeline import run_stage
 
     try:
-        return run_stage(stage, Settings(), logical_day(context))
+        return run_stage(stage, Settings(), logical_day(context), **options)
     except (QualityGateFailed, ConfigError) as exc:  # retrying cannot fix bad data or a bad setting
         raise AirflowFailException(str(exc)) from exc
 
@@ -82,12 +82,18 @@ default_args = {
     dagrun_timeout=timedelta(hours=3),
     default_args=default_args,
     tags=["job-analytics"],
+    params={
+        "rescrape": Param(False, type="boolean",
+                          description="Fetch the sources again although the date already has a complete scrape. "
+                                      "The new records are added to bronze beside the earlier ones, never instead."),
+    },
     doc_md=__doc__,
 )
 def job_analytics_dag():
     @task(execution_timeout=timedelta(minutes=45), outlets=[LAKE["bronze"]])
     def scrape_jobs(**context) -> dict:
-        return _run("scrape", context)
+        # a re-run re-uses a complete scrape of the date; `rescrape` fetches again (adding to bronze)
+        return _run("scrape", context, rescrape=bool(context["params"].get("rescrape", False)))
 
     @task(inlets=[LAKE["bronze"]], outlets=[LAKE["silver"]])
     def process_bronze_silver(**context) -> dict:

@@ -2,6 +2,7 @@
 
     job-analytics run --date 2024-01-01          # all stages, no Airflow
     job-analytics scrape --date 2024-01-01       # one stage: scrape, process, dbt, validate, publish, dashboard, notify
+    job-analytics scrape --date 2024-01-01 --rescrape   # fetch again although the date has a complete scrape
     job-analytics maintenance --date 2024-01-01  # retention (dry-run unless JOB_ANALYTICS_MAINTENANCE_DRY_RUN=false)
 """
 
@@ -27,6 +28,9 @@ def _parser() -> argparse.ArgumentParser:
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("--date", type=date.fromisoformat, default=datetime.now(UTC).date(),
                          help="logical date YYYY-MM-DD (default: today, UTC)")
+        if name in ("run", "scrape"):
+            cmd.add_argument("--rescrape", action="store_true",
+                             help="fetch again even when the date has a complete scrape (adds to bronze, never replaces)")
         if name == "maintenance":
             cmd.add_argument("--delete", action="store_true", help="really delete (overrides the dry-run setting)")
     return parser
@@ -42,11 +46,13 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     try:
         if args.command == "run":
-            result = pipeline.run_all(settings, args.date)
+            result = pipeline.run_all(settings, args.date, rescrape=args.rescrape)
         elif args.command == "maintenance":
             from job_analytics.maintenance import retention
 
             result = retention(settings, args.date, dry_run=False if args.delete else None)
+        elif args.command == "scrape":
+            result = pipeline.run_stage("scrape", settings, args.date, rescrape=args.rescrape)
         else:
             result = pipeline.run_stage(args.command, settings, args.date)
     except JobAnalyticsError as exc:

@@ -1,17 +1,24 @@
 """scrape_jobs: run the enabled sources concurrently and land their raw records in bronze.
 
-Per source and date the partition ``bronze/source=<s>/ingest_date=<d>/`` holds ``part-00000.jsonl.gz`` (one line
-per raw record: ``{"source", "api", "request_url", "fetched_at", "record"}``, the record exactly as sent) and
-``_manifest.json`` (counts, timings, errors, ``ok``, ``capped``, ``incremental``). A re-run replaces the
-partition whole.
+Bronze is append-only. Per source and date the partition ``bronze/source=<s>/ingest_date=<d>/`` holds, for every
+scrape attempt, its own immutable ``part-<attempt>.jsonl.gz`` (one line per raw record: ``{"source", "api",
+"request_url", "fetched_at", "record"}``, the record exactly as sent) and ``_manifest-<attempt>.json`` (counts,
+timings, errors, ``ok``, ``capped``, ``incremental``); ``_manifest.json`` indexes the attempts (rewritten after
+each one; it holds nothing the attempts' manifests do not). Attempt ids sort by time. Nothing but retention
+deletes or rewrites a part.
+
+A re-run re-uses: when the date already has a complete scrape of a source (an attempt that is ok and not capped),
+no request is made for it and the source reports ``re-used``; silver and gold then come out byte-identical. A
+failed or capped earlier attempt is retried, and its records are added beside the earlier ones. ``rescrape=True``
+(``job-analytics scrape --rescrape``, the DAG param ``rescrape``) forces a new fetch, which adds a part.
 
 Every request of every source goes through ``RetryTransport``: a per-source rate limit, then retries with jittered
 exponential backoff on 429, 5xx, timeouts and connection errors, honouring ``Retry-After``. Each source's limits
 (rate, timeout, pages, records) are ``Settings.limits(name)``.
 
 Incremental: a source's scrape starts from its ``scrape_state`` cursor (what earlier dates saw), and the state
-advances only after the date's bronze partition is written, and only for a complete scrape (no error, not capped),
-so nothing a failed or capped scrape missed is ever taken as seen.
+advances only after the attempt's part and manifest are written, and only for a complete scrape (no error, not
+capped), so nothing a failed or capped scrape missed is ever taken as seen. Re-use leaves the state as it is.
 """
 
 from __future__ import annotations
@@ -21,6 +28,7 @@ import json
 import logging
 import threading
 import time
+import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
@@ -42,7 +50,7 @@ from tenacity import (
 
 from job_analytics import __version__, scrape_state
 from job_analytics.errors import ConfigError, ScrapeFailed
-from job_analytics.lake import Lake, staged_dir, write_json_atomic
+from job_analytics.lake import Lake, write_bytes_once, write_json_atomic
 from job_analytics.sources import Source, get_source, mapper_for
 
 log = logging.getLogger(__name__)
@@ -50,8 +58,9 @@ log = logging.getLogger(__name__)
 logging.getLogger("httpx").setLevel(logging.WARNING)
 
 USER_AGENT = f"job-analytics/{__version__} (+https://github.com/job-analytics/job-analytics)"
-PART_FILE = "part-00000.jsonl.gz"
-MANIFEST_FILE = "_manifest.json"
+MANIFEST_FILE = "_manifest.json"  # the partition's index of its attempts
+#: the attempt id of a partition written before bronze was append-only (one part, its manifest the index)
+LEGACY_ATTEMPT = "00000"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 RETRY_EXCEPTIONS = (httpx.TimeoutException, httpx.NetworkError, httpx.RemoteProtocolError)
 _SECRET_PARAMS = frozenset(
@@ -275,7 +284,81 @@ def _describe(exc: Exception, transport: RetryTransport) -> str:
     return f"{type(exc).__name__}: {exc}"[:300]
 
 
-def _scrape_source(name: str, settings: Any, lake: Lake, day: date) -> dict[str, Any]:
+def part_file(attempt: str) -> str:
+    return f"part-{attempt}.jsonl.gz"
+
+
+def attempt_manifest_file(attempt: str) -> str:
+    return f"_manifest-{attempt}.json"
+
+
+def new_attempt_id(now: datetime | None = None) -> str:
+    """A unique id that sorts by time: ``20240101T060000123456Z-1a2b3c``."""
+    return f"{(now or datetime.now(UTC)).strftime('%Y%m%dT%H%M%S%fZ')}-{uuid.uuid4().hex[:6]}"
+
+
+def attempts(partition: Any) -> list[dict[str, Any]]:
+    """The manifests of every scrape attempt landed in a bronze partition, oldest first. A partition written
+    before bronze was append-only (one part and ``_manifest.json``) is one attempt, ``LEGACY_ATTEMPT``."""
+    found = [json.loads(p.read_text()) for p in sorted(partition.glob("_manifest-*.json"), key=lambda p: p.name)]
+    index = partition / MANIFEST_FILE
+    if not any(m.get("attempt") == LEGACY_ATTEMPT for m in found) and index.exists():
+        legacy = json.loads(index.read_text())
+        if "attempts" not in legacy:
+            found.insert(0, {**legacy, "attempt": LEGACY_ATTEMPT})
+    return found
+
+
+def is_complete(manifest: dict[str, Any]) -> bool:
+    """An attempt that read every page it was asked to: no error and not capped."""
+    return bool(manifest.get("ok")) and not manifest.get("capped")
+
+
+def partition_index(source: str, day: date, landed: list[dict[str, Any]]) -> dict[str, Any]:
+    """``_manifest.json``: every attempt in brief, the parts silver reads, and the latest attempt's counts."""
+    latest = landed[-1]
+    brief = ("attempt", "started_at", "finished_at", "ok", "capped", "records", "requests", "pages", "files")
+    return {
+        **{k: v for k, v in latest.items() if k not in ("attempt", "files", "records", "reused")},
+        "source": source,
+        "ingest_date": day.isoformat(),
+        "latest_attempt": latest["attempt"],
+        "complete": any(is_complete(m) for m in landed),
+        "records": sum(m.get("records", 0) for m in landed),
+        "files": [f for m in landed for f in m.get("files", [])],
+        "attempts": [{k: m.get(k) for k in brief} | {"errors": len(m.get("errors", []))} for m in landed],
+    }
+
+
+def _land(partition: Any, manifest: dict[str, Any], lines: list[bytes]) -> None:
+    """Write one attempt: its part, then its manifest (both written once), then the partition's index. A partition
+    in the old layout first gets its manifest kept as the legacy attempt's own, so the index never loses it."""
+    legacy = partition / attempt_manifest_file(LEGACY_ATTEMPT)
+    old = [m for m in attempts(partition) if m["attempt"] == LEGACY_ATTEMPT]
+    if old and not legacy.exists():
+        write_bytes_once(legacy, (json.dumps(old[0], indent=2, sort_keys=True, default=str) + "\n").encode())
+    if lines:
+        write_bytes_once(partition / manifest["files"][0], gzip.compress(b"".join(lines), mtime=0))
+    write_bytes_once(partition / attempt_manifest_file(manifest["attempt"]),
+                     (json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n").encode())
+    write_json_atomic(partition / MANIFEST_FILE, partition_index(manifest["source"], _day(manifest),
+                                                                 attempts(partition)))
+
+
+def _day(manifest: dict[str, Any]) -> date:
+    return date.fromisoformat(manifest["ingest_date"])
+
+
+def _scrape_source(name: str, settings: Any, lake: Lake, day: date, rescrape: bool = False) -> dict[str, Any]:
+    partition = lake.bronze_partition(name, day)
+    landed = attempts(partition)
+    if not rescrape and any(is_complete(m) for m in landed):
+        index = partition_index(name, day, landed)
+        log.info("source_reused source=%s day=%s records=%s attempts=%s", name, day, index["records"], len(landed))
+        # what this run did: no request; the date's bronze is what the complete scrape landed
+        return {**index, "requests": 0, "retries": 0, "pages": 0, "errors": [], "ok": True, "reused": True,
+                "partition": str(partition)}
+
     started, clock = datetime.now(UTC), time.monotonic()
     source = get_source(name, settings)
     state_path = lake.source_state_path(name)
@@ -283,9 +366,12 @@ def _scrape_source(name: str, settings: Any, lake: Lake, day: date) -> dict[str,
         source.cursor = scrape_state.load(state_path, name).cursor(day)
     scrape = _fetch(source, settings)
     seconds = round(time.monotonic() - clock, 3)
+    attempt = new_attempt_id(started)
     manifest = {
         "source": name,
         "ingest_date": day.isoformat(),
+        "attempt": attempt,
+        "rescrape": rescrape,
         "apis": sorted(scrape.apis),
         "started_at": started.isoformat(),
         "finished_at": datetime.now(UTC).isoformat(),
@@ -300,14 +386,11 @@ def _scrape_source(name: str, settings: Any, lake: Lake, day: date) -> dict[str,
         "capped": scrape.capped,
         "limits": settings.limits(name).model_dump(),
         "incremental": source.cursor.manifest() if source.cursor else None,
-        "files": [PART_FILE] if scrape.lines else [],
+        "files": [part_file(attempt)] if scrape.lines else [],
     }
-    partition = lake.bronze_partition(name, day)
-    with staged_dir(partition) as stage:
-        if scrape.lines:
-            (stage / PART_FILE).write_bytes(gzip.compress(b"".join(scrape.lines), mtime=0))
-        write_json_atomic(stage / MANIFEST_FILE, manifest)
-    manifest["partition"] = str(partition)
+    _land(partition, manifest, scrape.lines)
+    manifest = {**manifest, "reused": False, "partition": str(partition),
+                "bronze_records": sum(m.get("records", 0) for m in attempts(partition))}
     if not scrape.errors and not scrape.capped:  # bronze is in place: only now may the state advance
         try:
             scrape_state.record_run(
@@ -323,7 +406,7 @@ def _scrape_source(name: str, settings: Any, lake: Lake, day: date) -> dict[str,
             log.warning("scrape_state_not_saved source=%s path=%s error=%s", name, state_path, exc)
     for error in scrape.errors:
         log.warning("source_error source=%s url=%s message=%s", name, error["url"], error["message"])
-    facts = {"source": name, "day": str(day), **_counts(manifest), "seconds": seconds}
+    facts = {"source": name, "day": str(day), "attempt": attempt, **_counts(manifest), "seconds": seconds}
     log.info("source_done " + " ".join(f"{k}=%s" for k in facts), *facts.values(), extra=facts)
     return manifest
 
@@ -331,14 +414,16 @@ def _scrape_source(name: str, settings: Any, lake: Lake, day: date) -> dict[str,
 def _counts(manifest: dict[str, Any]) -> dict[str, Any]:
     """What the stage summary says about one source."""
     counts = {k: manifest[k] for k in ("ok", "records", "pages", "requests", "retries")}
-    return counts | {"errors": len(manifest["errors"])}
+    return counts | {"errors": len(manifest["errors"]), "status": "re-used" if manifest.get("reused") else "scraped"}
 
 
 # -- the stage --------------------------------------------------------------------------------------------------
 
 
-def run(settings: Any, day: date) -> dict[str, Any]:
-    """Scrape every enabled source for ``day`` into bronze; raise ``ScrapeFailed`` below ``min_sources_ok``."""
+def run(settings: Any, day: date, *, rescrape: bool = False) -> dict[str, Any]:
+    """Scrape every enabled source for ``day`` into bronze; raise ``ScrapeFailed`` below ``min_sources_ok``.
+
+    A source whose date already holds a complete scrape is re-used (no request) unless ``rescrape``."""
     names = list(dict.fromkeys(settings.sources))
     for name in names:
         get_source(name, settings)  # an unknown name is a configuration error: fail before any request
@@ -347,7 +432,7 @@ def run(settings: Any, day: date) -> dict[str, Any]:
     lake = Lake.from_settings(settings)
     results: dict[str, dict[str, Any]] = {}
     with ThreadPoolExecutor(max_workers=max(1, min(8, len(names))), thread_name_prefix="scrape") as pool:
-        futures = {name: pool.submit(_scrape_source, name, settings, lake, day) for name in names}
+        futures = {name: pool.submit(_scrape_source, name, settings, lake, day, rescrape) for name in names}
         for name, future in futures.items():
             try:
                 results[name] = future.result()
@@ -358,6 +443,8 @@ def run(settings: Any, day: date) -> dict[str, Any]:
                 results[name] |= {"ok": False, "errors": [error]}
     summary = {
         "day": day.isoformat(),
+        "rescrape": rescrape,
+        "reused": sorted(name for name, m in results.items() if m.get("reused")),
         "sources": {name: _counts(m) for name, m in results.items()},
         "records": sum(m["records"] for m in results.values()),
         "bronze": [m["partition"] for m in results.values() if "partition" in m],

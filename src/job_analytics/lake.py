@@ -2,14 +2,16 @@
 
 Every path a stage reads or writes is named here, so the layout of DESIGN.md lives in one place:
 
-    bronze/source=<s>/ingest_date=<d>/part-<n>.jsonl.gz + _manifest.json
+    bronze/source=<s>/ingest_date=<d>/part-<attempt>.jsonl.gz + _manifest-<attempt>.json, and _manifest.json
+        (append-only: one immutable part and manifest per scrape attempt; _manifest.json indexes them)
     silver/jobs/ingest_date=<d>/*.parquet · silver/quarantine/ingest_date=<d>/*.parquet
     gold/<table>/data.parquet · catalog/job_analytics.duckdb · dashboard/index.html, dashboard/<d>.html
     runs/<d>/<stage>.json   one summary per stage and date (what notifications report)
     state/source=<s>.json   what earlier scrapes of a source saw (``scrape_state``)
 
 Writers never expose a half-written file or partition: files are written beside their target and renamed over
-it; a partition is built in a temporary sibling directory and swapped in.
+it; a partition is built in a temporary sibling directory and swapped in. Bronze is the exception to replacing:
+its parts are written once (``write_bytes_once``) and only retention deletes them.
 
 The lake is a local folder or an S3 prefix (``LAKE_URL=s3://bucket/prefix``), with the same layout. On S3 the paths
 are ``upath.UPath`` objects (fsspec/s3fs) with the pathlib API the stages already use; an object PUT is atomic, so
@@ -275,6 +277,27 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def write_bytes_once(path: Path, data: bytes) -> None:
+    """Write a file that must never be replaced (a bronze part): atomically, and ``FileExistsError`` when
+    ``path`` is already there. Locally the finished temporary file is hard-linked to its name, which fails if the
+    name exists; on an object store the key is checked first (attempt ids are unique, so two writers never race
+    for one key)."""
+    if is_remote(path):
+        if path.exists():
+            raise FileExistsError(str(path))
+        path.write_bytes(data)
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, 0o444)  # read-only: a landed part is never written again
+        os.link(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def write_json_atomic(path: Path, obj: Any) -> None:

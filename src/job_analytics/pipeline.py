@@ -42,12 +42,14 @@ def stage_function(name: str) -> Callable[[Any, date], dict]:
     return getattr(importlib.import_module(module), func)
 
 
-def run_stage(name: str, settings: Any, day: date) -> dict:
-    return stage_function(name)(settings, day)
+def run_stage(name: str, settings: Any, day: date, **options: Any) -> dict:
+    """One stage for ``day``; ``options`` are the stage's own keywords (``rescrape`` for scrape)."""
+    return stage_function(name)(settings, day, **options)
 
 
-def run_all(settings: Any, day: date) -> dict[str, dict]:
-    """Run every stage for ``day``; on failure the notification is still sent, then the error is re-raised."""
+def run_all(settings: Any, day: date, *, rescrape: bool = False) -> dict[str, dict]:
+    """Run every stage for ``day``; on failure the notification is still sent, then the error is re-raised.
+    ``rescrape`` forces a new fetch of every source (added to bronze beside what the date already holds)."""
     from job_analytics import notify
 
     results: dict[str, dict] = {}
@@ -55,7 +57,7 @@ def run_all(settings: Any, day: date) -> dict[str, dict]:
         if name == "notify":
             break
         try:
-            results[name] = run_stage(name, settings, day)
+            results[name] = run_stage(name, settings, day, **({"rescrape": rescrape} if name == "scrape" else {}))
         except Exception as exc:
             failed = [] if isinstance(exc, QualityGateFailed) else [STAGES[name][0]]
             log.error("stage_failed %s: %s", name, exc)

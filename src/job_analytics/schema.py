@@ -24,6 +24,7 @@ SILVER_JOBS = pa.schema(
         ("salary_max", pa.float64()),
         ("salary_currency", pa.string()),  # ISO 4217
         ("salary_period", pa.string()),  # year | month | week | day | hour
+        ("salary_source", pa.string()),  # field | description | title | null: where the salary was read
         ("salary_annual_usd_min", pa.float64()),
         ("salary_annual_usd_max", pa.float64()),
         ("skills", pa.list_(pa.string())),
@@ -49,3 +50,4 @@ QUARANTINE = pa.schema(
 
 EMPLOYMENT_TYPES = ("full_time", "part_time", "contract", "internship", "temporary")
 SALARY_PERIODS = ("year", "month", "week", "day", "hour")
+SALARY_SOURCES = ("field", "description", "title")

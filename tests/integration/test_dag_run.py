@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import subprocess
 from datetime import date
 from pathlib import Path
 
@@ -17,7 +18,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from job_analytics.lake import Lake
-from tests.conftest import dags_test
+from tests.conftest import BIN, REPO, dags_test
 from tests.unit.silver_factory import posting, write_silver
 
 pytestmark = pytest.mark.integration
@@ -98,12 +99,30 @@ def test_demo_day_runs_green_end_to_end(env, lake, slack):
     assert (lake / f"notifications/{DAY}/success.json").exists()
 
 
-def test_rerun_same_date_is_identical(env, lake):
-    before = table_digest(lake)
+def bronze_parts(lake: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(lake.glob(f"bronze/source=demo/ingest_date={DAY}/part-*"))}
+
+
+def test_rerun_same_date_reuses_bronze_and_is_identical(env, lake):
+    before, landed = table_digest(lake), bronze_parts(lake)
     run = dags_test(env, DAY)
     assert run.state == "success", run.output[-3000:]
     assert table_digest(lake) == before
-    assert len(list(lake.glob(f"bronze/source=demo/ingest_date={DAY}/*.jsonl.gz"))) == 1  # replaced, not appended
+    assert bronze_parts(lake) == landed and len(landed) == 1  # re-used: no request, nothing rewritten
+    scrape = json.loads((lake / f"runs/{DAY}/scrape.json").read_text())
+    assert scrape["reused"] == ["demo"] and scrape["sources"]["demo"]["status"] == "re-used"
+
+
+def test_rescrape_param_adds_a_part_and_keeps_the_first(env, lake):
+    landed = bronze_parts(lake)
+    proc = subprocess.run([str(BIN / "airflow"), "tasks", "test", "job_analytics_dag", "scrape_jobs", DAY,
+                           "-t", json.dumps({"rescrape": True})], env=env, cwd=REPO, capture_output=True,
+                          text=True, timeout=600)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-3000:]
+    now = bronze_parts(lake)
+    assert len(now) == 2 and {k: now[k] for k in landed} == landed
+    index = json.loads((lake / f"bronze/source=demo/ingest_date={DAY}/_manifest.json").read_text())
+    assert [a["records"] for a in index["attempts"]] == [bronze_records(lake, DAY) // 2] * 2
 
 
 def test_failed_gate_publishes_nothing_alerts_and_fails_the_run(env, lake, slack):

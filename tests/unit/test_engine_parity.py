@@ -166,3 +166,22 @@ def test_spark_refuses_a_remote_lake_with_a_clear_error(tmp_path):
 
     with pytest.raises(ConfigError, match="hadoop-aws"):
         SparkEngine(Settings(lake_url="s3://bucket/lake", engine="spark"))
+
+
+def test_a_line_lost_in_mapping_fails_on_spark_too(spark, tmp_path, monkeypatch):
+    from job_analytics.errors import ConservationError
+    from job_analytics.process import engine_spark
+
+    root = tmp_path / "lake"
+    settings = Settings(lake_url=str(root), sources=["demo"], engine="spark")
+    ingest.run(settings, DAY)
+    real = engine_spark.SparkEngine.map
+
+    def loses_a_line(self, *args):
+        real(self, *args)
+        self.spark.read.parquet(str(self.scratch / "mapped")).where("_seq <> 0").createOrReplaceTempView("mapped")
+
+    monkeypatch.setattr(engine_spark.SparkEngine, "map", loses_a_line)
+    with pytest.raises(ConservationError, match="came out of mapping"):
+        silver.run(settings, DAY)
+    assert not Lake.from_settings(settings).silver_partition(DAY).exists()

@@ -70,9 +70,16 @@ def manifest(settings: Settings, source: str, day: date = DAY) -> dict:
     )
 
 
-def bronze_lines(settings: Settings, source: str, day: date = DAY) -> list[dict]:
-    part = Lake.from_settings(settings).bronze_partition(source, day) / "part-00000.jsonl.gz"
-    return [json.loads(line) for line in gzip.decompress(part.read_bytes()).splitlines()]
+def bronze_parts(settings: Settings, source: str, day: date = DAY) -> list[Path]:
+    """The partition's parts, oldest attempt first."""
+    return sorted(Lake.from_settings(settings).bronze_partition(source, day).glob("part-*.jsonl.gz"))
+
+
+def bronze_lines(settings: Settings, source: str, day: date = DAY, part: int | None = None) -> list[dict]:
+    """Every part's lines (or only the ``part``-th attempt's), in attempt order."""
+    parts = bronze_parts(settings, source, day)
+    return [json.loads(line) for p in (parts if part is None else [parts[part]])
+            for line in gzip.decompress(p.read_bytes()).splitlines()]
 
 
 def test_scrape_lands_raw_records_under_the_base_url_prefix(settings, recorded):
@@ -85,6 +92,7 @@ def test_scrape_lands_raw_records_under_the_base_url_prefix(settings, recorded):
         "requests": 1,
         "retries": 0,
         "errors": 0,
+        "status": "scraped",
     }
     assert summary["sources"]["arbeitnow"]["records"] == sum(ARBEITNOW_RECORDS)
     assert summary["records"] == REMOTIVE_RECORDS + sum(ARBEITNOW_RECORDS)
@@ -120,6 +128,7 @@ def test_429_with_retry_after_is_retried(settings, recorded):
         "requests": 2,
         "retries": 1,
         "errors": 0,
+        "status": "scraped",
     }
 
 
@@ -162,14 +171,91 @@ def test_html_error_page_with_status_200_keeps_the_pages_before_it(settings, rec
     assert summary["sources"]["remotive"]["ok"] is True
 
 
-def test_rerun_same_date_replaces_the_partition(settings, recorded):
+def test_rerun_after_a_complete_scrape_reuses_bronze_and_asks_nothing(settings, recorded):
     first = ingest.run(settings, DAY)
-    second = ingest.run(settings, DAY)
-    assert first["records"] == second["records"]
-    assert len(bronze_lines(settings, "remotive")) == REMOTIVE_RECORDS
     partition = Lake.from_settings(settings).bronze_partition("remotive", DAY)
+    landed = {p.name: p.read_bytes() for p in partition.iterdir()}
+    recorded.clear_log()
+
+    second = ingest.run(settings, DAY)
+
+    assert recorded.log == []  # no request reached the server
+    assert second["reused"] == ["arbeitnow", "remotive"]
+    assert second["sources"]["remotive"] | {"records": None} == {
+        "ok": True, "records": None, "pages": 0, "requests": 0, "retries": 0, "errors": 0, "status": "re-used"}
+    assert second["records"] == first["records"]
+    assert {p.name: p.read_bytes() for p in partition.iterdir()} == landed  # not a byte changed
+    names = sorted(landed)
+    assert names[0] == "_manifest-" + names[2][len("part-"):-len(".jsonl.gz")] + ".json"
+    assert names[1:] == ["_manifest.json", names[2]] and names[2].startswith("part-")
     assert sorted(p.name for p in partition.parent.iterdir()) == ["ingest_date=2024-01-01"]  # no staging left
+
+
+def test_rescrape_adds_a_part_beside_the_first_and_never_replaces_it(settings, recorded, httpserver):
+    ingest.run(settings, DAY)
+    first_part = bronze_parts(settings, "remotive")[0]
+    first_bytes = first_part.read_bytes()
+    changed = json.loads(REMOTIVE)
+    changed["jobs"] = [dict(changed["jobs"][0], title="Changed title"), {"id": 999001, "title": "New job"}]
+    httpserver.clear()
+    httpserver.expect_request(REMOTIVE_PATH).respond_with_json(changed)
+    for query, body in ARBEITNOW.items():
+        httpserver.expect_request(ARBEITNOW_PATH, query_string=query).respond_with_data(body)
+
+    summary = ingest.run(settings, DAY, rescrape=True)
+
+    assert summary["reused"] == [] and summary["sources"]["remotive"]["records"] == 2
+    parts = bronze_parts(settings, "remotive")
+    assert len(parts) == 2 and parts[0] == first_part and first_part.read_bytes() == first_bytes
+    assert len(bronze_lines(settings, "remotive", part=0)) == REMOTIVE_RECORDS
+    assert [line["record"]["title"] for line in bronze_lines(settings, "remotive", part=1)] == [
+        "Changed title", "New job"]
+    index = manifest(settings, "remotive")
+    assert index["records"] == REMOTIVE_RECORDS + 2
+    assert [a["records"] for a in index["attempts"]] == [REMOTIVE_RECORDS, 2]
+    assert index["files"] == [p.name for p in parts] and index["complete"] is True
+
+
+def test_a_failed_attempt_is_kept_and_the_rerun_adds_to_it(settings, recorded, httpserver):
+    recorded.expect_oneshot_request(ARBEITNOW_PATH, query_string="page=2").respond_with_data("down", status=404)
+    ingest.run(settings, DAY)
+    failed = manifest(settings, "arbeitnow")
+    assert (failed["ok"], failed["records"], failed["complete"]) == (False, ARBEITNOW_RECORDS[0], False)
+    recorded.clear_log()
+
+    summary = ingest.run(settings, DAY)  # the failed scrape is retried; the complete remotive one is re-used
+
+    assert summary["reused"] == ["remotive"]
+    assert {r.path for r, _ in recorded.log} == {ARBEITNOW_PATH}
+    index = manifest(settings, "arbeitnow")
+    assert [(a["ok"], a["records"]) for a in index["attempts"]] == [
+        (False, ARBEITNOW_RECORDS[0]), (True, sum(ARBEITNOW_RECORDS))]
+    assert index["complete"] is True and index["records"] == ARBEITNOW_RECORDS[0] + sum(ARBEITNOW_RECORDS)
+    assert len(bronze_lines(settings, "arbeitnow")) == index["records"]  # both attempts' records kept
+
+
+def test_a_partition_of_the_old_layout_keeps_its_part_and_manifest_when_an_attempt_is_added(settings, recorded):
+    ingest.run(settings, DAY)
+    partition = Lake.from_settings(settings).bronze_partition("remotive", DAY)
+    part, = bronze_parts(settings, "remotive")
+    old_manifest = json.loads(next(partition.glob("_manifest-*.json")).read_text())
+    for path in partition.iterdir():
+        path.unlink()
+    legacy = {k: v for k, v in old_manifest.items() if k != "attempt"} | {"files": ["part-00000.jsonl.gz"]}
+    (partition / "part-00000.jsonl.gz").write_bytes(gzip.compress(b"".join(
+        json.dumps(line).encode() + b"\n" for line in [{"source": "remotive", "api": "remotive", "record": {}}])))
+    (partition / "_manifest.json").write_text(json.dumps(legacy | {"records": 1}))
+    assert [a["attempt"] for a in ingest.attempts(partition)] == [ingest.LEGACY_ATTEMPT]
+
+    ingest.run(settings, DAY)  # the old partition is complete: re-used
     assert sorted(p.name for p in partition.iterdir()) == ["_manifest.json", "part-00000.jsonl.gz"]
+    ingest.run(settings, DAY, rescrape=True)
+
+    index = manifest(settings, "remotive")
+    assert [a["attempt"] for a in index["attempts"]][0] == ingest.LEGACY_ATTEMPT
+    assert index["files"][0] == "part-00000.jsonl.gz" and len(index["files"]) == 2
+    assert json.loads((partition / "_manifest-00000.json").read_text())["records"] == 1
+    assert index["records"] == 1 + REMOTIVE_RECORDS
 
 
 def test_exhausted_retries_fail_the_run_below_min_sources_ok(settings, httpserver):
@@ -475,25 +561,32 @@ def test_a_daily_scrape_stops_paging_at_the_first_page_it_already_knows(board, h
     ]
 
 
-def test_rerun_same_date_gives_identical_records_and_a_backfill_never_asks_for_less(board, httpserver):
+def test_rerun_reuses_without_touching_the_state_and_a_backfill_never_asks_for_less(board, httpserver):
     _serve_board(httpserver, FIRST_BOARD)
     ingest.run(board, DAY)
     _serve_board(httpserver, NEXT_BOARD)
     ingest.run(board, DAY2)
     first_run = [line["record"] for line in bronze_lines(board, "arbeitnow", DAY2)]
-    state_after_first = json.loads(Lake.from_settings(board).source_state_path("arbeitnow").read_text())
+    state_path = Lake.from_settings(board).source_state_path("arbeitnow")
+    state_after_first = state_path.read_bytes()
     _asked(httpserver)
 
-    ingest.run(board, DAY2)
+    ingest.run(board, DAY2)  # re-used: no request, same bronze, the state not touched
 
-    assert _asked(httpserver) == ["", "page=2"]
+    assert _asked(httpserver) == []
     assert [line["record"] for line in bronze_lines(board, "arbeitnow", DAY2)] == first_run
-    state = json.loads(Lake.from_settings(board).source_state_path("arbeitnow").read_text())
-    assert (state["runs"], state["first_seen"]) == (state_after_first["runs"], state_after_first["first_seen"])
+    assert state_path.read_bytes() == state_after_first
 
-    ingest.run(board, DAY)  # not newer than the last run: nothing earlier in the state, so the whole board
+    ingest.run(board, DAY2, rescrape=True)  # forced: asks as the fresh scrape of DAY2 did, and adds a part
+    assert _asked(httpserver) == ["", "page=2"]
+    assert [line["record"] for line in bronze_lines(board, "arbeitnow", DAY2, part=1)] == first_run
+    state = json.loads(state_path.read_text())
+    before = json.loads(state_after_first)
+    assert (state["first_seen"], state["runs"].keys()) == (before["first_seen"], before["runs"].keys())
+
+    ingest.run(board, DAY, rescrape=True)  # not newer than the last run: nothing earlier in the state, the whole board
     assert _asked(httpserver) == ["", "page=2", "page=3"]
-    assert len(bronze_lines(board, "arbeitnow", DAY)) == 9
+    assert len(bronze_lines(board, "arbeitnow", DAY, part=1)) == 9
 
 
 def test_the_state_does_not_advance_when_bronze_was_not_written(board, httpserver, monkeypatch):
@@ -502,12 +595,10 @@ def test_the_state_does_not_advance_when_bronze_was_not_written(board, httpserve
     path = Lake.from_settings(board).source_state_path("arbeitnow")
     before = path.read_bytes()
 
-    @contextmanager
-    def crash(final):
+    def crash(path, data):
         raise OSError("disk full")
-        yield  # pragma: no cover
 
-    monkeypatch.setattr(ingest, "staged_dir", crash)
+    monkeypatch.setattr(ingest, "write_bytes_once", crash)
     _serve_board(httpserver, NEXT_BOARD)
     with pytest.raises(ScrapeFailed, match="disk full"):
         ingest.run(board, DAY2)
@@ -572,5 +663,7 @@ def test_jsearch_asks_only_for_postings_since_its_last_scrape(settings, httpserv
     assert manifest(settings, "jsearch", DAY2)["incremental"]["date_posted"] == "today"
     ingest.run(settings, date(2024, 1, 5))
     assert windows() == ["3days", "3days"]
-    ingest.run(settings, DAY2)  # a re-run asks what its first run asked
+    ingest.run(settings, DAY2)  # a re-run re-uses the complete scrape
+    assert windows() == []
+    ingest.run(settings, DAY2, rescrape=True)  # a forced re-fetch asks what its first run asked
     assert windows() == ["today", "today"]

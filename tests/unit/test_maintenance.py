@@ -54,6 +54,24 @@ def test_delete_removes_only_expired_raw_and_operational_data(tmp_path):
     assert (tmp_path / "dashboard/index.html").exists()
 
 
+def test_retention_removes_every_attempt_of_a_date_together(tmp_path, monkeypatch):
+    from job_analytics import ingest
+
+    settings = Settings(lake_url=str(tmp_path / "lake"), retention_days=30)
+    for day in (date(2024, 1, 1), date(2024, 3, 30)):
+        ingest.run(settings, day)
+        ingest.run(settings, day, rescrape=True)  # two attempts: two read-only parts and their manifests
+    lake = Lake.from_settings(settings)
+    old, kept = lake.bronze_partition("demo", date(2024, 1, 1)), lake.bronze_partition("demo", date(2024, 3, 30))
+    assert len(list(old.glob("part-*.jsonl.gz"))) == 2 and len(list(old.glob("_manifest-*.json"))) == 2
+
+    out = retention(settings, date(2024, 4, 1), dry_run=False)
+
+    assert "bronze/source=demo/ingest_date=2024-01-01" in out["deleted"]
+    assert not old.exists()
+    assert len(list(kept.glob("part-*.jsonl.gz"))) == 2  # a kept date keeps all its attempts
+
+
 # -- compaction ---------------------------------------------------------------------------------------------------
 def _silver_in_pieces(tmp_path, day, pieces):
     """A silver partition written as ``len(pieces)`` files, as an engine writing many small files would."""

@@ -9,7 +9,9 @@ from datetime import date
 import duckdb
 import pytest
 
-from job_analytics.errors import MissingInputError
+from job_analytics import ingest
+from job_analytics.errors import ConservationError, MissingInputError
+from job_analytics.process import engine_duckdb
 from job_analytics.lake import Lake
 from job_analytics.process.silver import run
 from job_analytics.settings import Settings
@@ -97,3 +99,58 @@ def test_backfill_keeps_postings_newer_than_its_logical_date(settings):
     write_bronze(settings, [json.dumps(line)])
     summary = run(settings, DAY)
     assert summary["silver_rows"] == 1 and summary["quarantined"] == 0
+
+
+def _silver_files(settings) -> dict[str, bytes]:
+    lake = Lake.from_settings(settings)
+    return {str(p): p.read_bytes() for part in (lake.silver_partition(DAY), lake.quarantine_partition(DAY))
+            for p in sorted(part.glob("*"))}
+
+
+def test_a_line_lost_in_mapping_fails_the_step_and_leaves_the_earlier_partitions(settings, monkeypatch):
+    write_bronze(settings, [envelope(remotive(i)) for i in range(1, 6)])
+    run(settings, DAY)
+    before = _silver_files(settings)
+    real = engine_duckdb.map_file
+
+    def loses_the_first_line(*args, **kwargs):
+        for batch in real(*args, **kwargs):
+            yield batch.slice(1) if batch.num_rows and batch.column("_seq")[0].as_py() == 0 else batch
+
+    monkeypatch.setattr(engine_duckdb, "map_file", loses_the_first_line)
+    with pytest.raises(ConservationError, match="5 bronze records were landed, 4 came out of mapping"):
+        run(settings, DAY)
+    assert _silver_files(settings) == before
+
+
+def test_a_part_that_disagrees_with_its_manifest_fails_the_step(settings):
+    partition = Lake.from_settings(settings).bronze_partition("remotive", DAY)
+    partition.mkdir(parents=True)
+    attempt = ingest.new_attempt_id()
+    lines = [envelope(remotive(i)) for i in range(1, 4)]
+    with gzip.open(partition / ingest.part_file(attempt), "wt") as handle:
+        handle.write("\n".join(lines[:2]) + "\n")  # the third line was lost after landing
+    (partition / ingest.attempt_manifest_file(attempt)).write_text(json.dumps(
+        {"attempt": attempt, "records": 3, "files": [ingest.part_file(attempt)], "ok": True}))
+    with pytest.raises(ConservationError, match="has 2 lines, its manifest says 3 records"):
+        run(settings, DAY)
+
+
+def test_silver_reads_every_attempt_and_the_latest_sighting_wins(settings, tmp_path):
+    partition = Lake.from_settings(settings).bronze_partition("remotive", DAY)
+    partition.mkdir(parents=True)
+    first, second = ingest.new_attempt_id(), ingest.new_attempt_id()
+    assert first < second
+    for attempt, records in ((first, [remotive(1, title="Data Engineer"), remotive(2)]),
+                             (second, [remotive(1, title="Senior Data Engineer"), remotive(3)])):
+        with gzip.open(partition / ingest.part_file(attempt), "wt") as handle:
+            handle.write("".join(envelope(r) + "\n" for r in records))
+        (partition / ingest.attempt_manifest_file(attempt)).write_text(json.dumps(
+            {"attempt": attempt, "records": 2, "files": [ingest.part_file(attempt)], "ok": True}))
+
+    summary = run(settings, DAY)
+
+    assert (summary["bronze_records"], summary["silver_rows"], summary["quarantined"]) == (4, 3, 1)
+    rows = dict(duckdb.sql(f"select source_job_id, title from read_parquet('{tmp_path}/silver/jobs/*/*.parquet')")
+                .fetchall())
+    assert rows == {"1": "Senior Data Engineer", "2": "Data Engineer", "3": "Data Engineer"}

@@ -361,7 +361,8 @@ def test_jsearch_maps_a_record_raw_but_typed(settings):
 @pytest.mark.parametrize(
     "change, field, expected",
     [
-        ({"job_location": "New York, NY"}, "location", "New York, NY"),
+        ({"job_location": "New York, NY"}, "location", "New York, NY, US"),  # the country code completes it
+        ({"job_location": "New York, NY, USA"}, "location", "New York, NY, USA"),
         ({"job_city": None, "job_state": None}, "location", "US"),
         ({"job_city": None, "job_state": None, "job_country": None}, "location", None),
         ({"job_is_remote": None}, "is_remote", None),
@@ -648,8 +649,10 @@ def live(tmp_path: Path, httpserver: HTTPServer, monkeypatch) -> Settings:
 
 
 def bronze(settings: Settings, source: str) -> list[dict]:
-    part = Lake.from_settings(settings).bronze_partition(source, DAY) / "part-00000.jsonl.gz"
-    return [json.loads(line) for line in gzip.decompress(part.read_bytes()).splitlines()]
+    """Every bronze line of the source's partition, part by part (one part per scrape attempt)."""
+    parts = sorted(Lake.from_settings(settings).bronze_partition(source, DAY).glob("part-*.jsonl.gz"))
+    assert parts, source
+    return [json.loads(line) for part in parts for line in gzip.decompress(part.read_bytes()).splitlines()]
 
 
 def manifest(settings: Settings, source: str) -> dict:

@@ -3,7 +3,7 @@
         materialized='incremental',
         incremental_strategy='merge',
         unique_key='job_id',
-        on_schema_change='fail',
+        on_schema_change='append_new_columns',
         meta={'as_of_column': 'ingest_date'},
         pre_hook="{{ as_of_log_plan() }}",
     )
@@ -14,7 +14,7 @@
     reads only the new silver partitions and merges their postings in by job_id: a posting seen again replaces
     its row (its latest sighting wins) and keeps its first_seen_date. A re-run or a backfill (as-of date not after
     the latest ingest_date held) rebuilds the table whole from int_postings_latest, so either way the rows are
-    those a full refresh gives.
+    those a full refresh gives. A column added to silver is appended to the built table (on_schema_change).
 -#}
 -- depends_on: {{ ref('stg_silver__jobs') }}
 
@@ -97,6 +97,7 @@ final as (
         salary_max,
         salary_currency,
         salary_period,
+        salary_source,
         salary_annual_usd_min,
         salary_annual_usd_max,
         coalesce(

@@ -37,6 +37,7 @@ renamed as (
         cast(salary_max as double) as salary_max,
         cast(salary_currency as varchar) as salary_currency,
         cast(salary_period as varchar) as salary_period,
+        cast(salary_source as varchar) as salary_source,
         cast(salary_annual_usd_min as double) as salary_annual_usd_min,
         cast(salary_annual_usd_max as double) as salary_annual_usd_max,
 

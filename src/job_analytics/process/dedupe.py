@@ -198,23 +198,33 @@ def _country_names(code: str | None) -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(_folded_words(n)) for n in names if n)
 
 
-@cache
-def _city_aliases() -> dict[tuple[str, ...], tuple[tuple[str, ...], ...]]:
-    """A city's canonical name (folded words) → every name the gazetteer knows it by ("munich" → "munchen")."""
-    spec = yaml.safe_load((_RULES_FILE.parent / "gazetteer.yml").read_text(encoding="utf-8"))
-    out: dict[tuple[str, ...], tuple[tuple[str, ...], ...]] = {}
-    for city in spec.get("cities") or []:
-        names = [city["name"], *city.get("aliases", [])]
-        out[tuple(_folded_words(city["name"]))] = tuple(tuple(_folded_words(str(n))) for n in names)
-    return out
+@lru_cache(maxsize=65536)
+def _own_city_in_title(title: str, city: str, country: str | None) -> tuple[tuple[str, ...], ...]:
+    """The phrases of ``title`` (one to three words) that the gazetteer reads as the row's own city, under any of
+    its names ("Data Engineer München" in a row whose city is Munich)."""
+    from job_analytics.process.rules.places import gazetteer
+
+    words = _folded_words(title)
+    gaz = gazetteer()
+    found = []
+    for size in (3, 2, 1):
+        for i in range(len(words) - size + 1):
+            phrase = tuple(words[i : i + size])
+            readings, _ = gaz.lookup(" ".join(phrase))
+            if any(p.kind == "city" and p.name == city and (country is None or p.country == country)
+                   for p in readings):
+                found.append(phrase)
+    return tuple(found)
 
 
-def _places(city: str | None, region: str | None, country: str | None) -> tuple[tuple[str, ...], ...]:
+def _places(city: str | None, region: str | None, country: str | None,
+            title: str | None = None) -> tuple[tuple[str, ...], ...]:
     """The words naming a row's own place, to be removed from its title."""
     places: list[tuple[str, ...]] = []
     if city:
-        folded = tuple(_folded_words(city))
-        places.extend(_city_aliases().get(folded, (folded,)))
+        places.append(tuple(_folded_words(city)))
+        if title:
+            places.extend(_own_city_in_title(title, city, country))
     if region:
         places.append(tuple(_folded_words(region)))
     return tuple(places) + _country_names(country)
@@ -253,7 +263,7 @@ def match_columns(rows: pa.Table) -> pa.Table:
         country = (col["country_code"][i] or "").strip().upper() or None
         countries.append(country)
         city, region = col["city"][i], col["region"][i]
-        titles.append(title_key(col["title"][i], _places(city, region, country)))
+        titles.append(title_key(col["title"][i], _places(city, region, country, col["title"][i])))
         on_site = not col["is_remote"][i]
         cities.append(_fold(city) if on_site else None)
         regions.append(_fold(region) if on_site and country else None)  # a macro region ("Europe") says little

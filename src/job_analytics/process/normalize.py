@@ -1,10 +1,25 @@
 """One ``RawPosting`` → one silver row (``schema.SILVER_JOBS``) plus notes; the same function for every engine.
 
+Every text field (title, company, location, description, tags, salary and employment-type text) is repaired
+(``text.fix_text``: mojibake, Unicode form, invisible characters) before any rule reads it.
+
+Where each field comes from, in order of preference (the source's own fields first, always):
+
+- salary: the structured fields, else the source's salary text (``salary_source = "field"``), else a salary
+  statement in the description (``"description"``), else in the title (``"title"``); its currency, when the record
+  gives none, is the official currency of the posting's country (``currency_inferred``);
+- country: the location text, else the board's own country (``country_from_board``: Arbeitnow is German);
+- employment type: the structured field, else the title, tags and description (``employment_type_from_text``);
+- posted_at: the source's timestamp, else its relative text ("3 days ago") read against the record's fetch time
+  (``posted_at_relative``), else null — never invented.
+
 Notes are short codes counted in the run summary; they never reject a row:
 ``salary_unparsed`` (a salary was given but no amount could be read), ``salary_unconverted`` (read, but its
-currency or period cannot be turned into annual USD), ``salary_implausible`` (annual USD outside
-[``MIN_PLAUSIBLE_ANNUAL_USD``, ``MAX_PLAUSIBLE_ANNUAL_USD``]: every salary field is nulled),
-``employment_type_unmapped`` and ``url_not_http`` (the URL is dropped).
+currency or period cannot be turned into annual USD), ``salary_currency_unknown`` (amounts kept, no currency could
+be known: no annual USD, so no salary mart counts it), ``salary_implausible`` (annual USD outside
+[``MIN_PLAUSIBLE_ANNUAL_USD``, ``MAX_PLAUSIBLE_ANNUAL_USD``]: every salary field is nulled), ``currency_inferred``,
+``country_from_board``, ``employment_type_from_text``, ``posted_at_relative``, ``employment_type_unmapped`` and
+``url_not_http`` (the URL is dropped).
 """
 
 from __future__ import annotations
@@ -13,16 +28,32 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from functools import lru_cache, wraps
 from typing import Any
 
 from job_analytics.errors import BadRecord
-from job_analytics.process.classify import employment_type, extract_skills, role_family, seniority
+from job_analytics.process.classify import (
+    employment_type,
+    employment_type_in_text,
+    extract_skills,
+    role_family,
+    seniority,
+)
 from job_analytics.process.location import parse_location
-from job_analytics.process.salary import Salary, annual_usd, from_fields, is_plausible, parse_salary
-from job_analytics.process.text import clean_title, html_to_text
+from job_analytics.process.salary import (
+    Salary,
+    annual_usd,
+    currency_for_country,
+    from_fields,
+    is_plausible,
+    parse_salary,
+    salary_in_text,
+)
+from job_analytics.process.text import clean_title, fix_text, html_to_text
 from job_analytics.sources.base import RawPosting
+from job_analytics.sources.fields import relative_age
 
 
 def _memo(rule: Callable[..., Any]) -> Callable[..., Any]:
@@ -43,8 +74,9 @@ def _memo(rule: Callable[..., Any]) -> Callable[..., Any]:
 # The per-field rules whose inputs are short, repetitive strings (titles, companies, locations, salary texts,
 # employment types) are cached here, in every process that normalizes; descriptions are unique per posting and are
 # not.
-clean_title, parse_location, parse_salary, employment_type, seniority, role_family = (
-    _memo(rule) for rule in (clean_title, parse_location, parse_salary, employment_type, seniority, role_family)
+clean_title, parse_location, parse_salary, employment_type, seniority, role_family, currency_for_country = (
+    _memo(rule) for rule in (clean_title, parse_location, parse_salary, employment_type, seniority, role_family,
+                             currency_for_country)
 )
 
 _LEGAL_SUFFIXES: tuple[tuple[str, ...], ...] = tuple(
@@ -111,18 +143,48 @@ def _utc(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _salary(posting: RawPosting, notes: list[str]) -> Salary | None:
-    """Structured fields win; the free text is read when they are absent or unusable."""
+def _salary(posting: RawPosting, title: str, description: str | None, notes: list[str]) -> tuple[Salary | None,
+                                                                                             str | None]:
+    """The salary and where it was read: the source's fields (structured, else its salary text), else a salary
+    statement in the description, else in the title."""
     salary = None
     structured = posting.salary_min is not None or posting.salary_max is not None
     if structured:
         salary = from_fields(posting.salary_min, posting.salary_max, posting.salary_currency, posting.salary_period)
-    text = (posting.salary_text or "").strip()
+    text = (fix_text(posting.salary_text) or "").strip()
     if salary is None and text:
         salary = parse_salary(text)
-    if salary is None and (structured or text):
+    if salary is not None:
+        return salary, "field"
+    if structured or text:
         notes.append("salary_unparsed")
-    return salary
+    for where, free_text in (("description", description), ("title", title)):
+        found = salary_in_text(free_text)
+        if found is not None:
+            return found, where
+    return None, None
+
+
+def _with_currency(salary: Salary | None, country_code: str | None, notes: list[str]) -> Salary | None:
+    """A salary with no currency gets its country's official one (noted); without a country it stays unknown."""
+    if salary is None or salary.currency is not None:
+        return salary
+    inferred = currency_for_country(country_code)
+    if inferred is None:
+        notes.append("salary_currency_unknown")
+        return salary
+    notes.append("currency_inferred")
+    return replace(salary, currency=inferred)
+
+
+def _posted_at(posting: RawPosting, fetched_at: datetime | None, notes: list[str]) -> datetime | None:
+    if posting.posted_at is not None:
+        return _utc(posting.posted_at)
+    age = relative_age(posting.posted_text) if posting.posted_text and fetched_at is not None else None
+    if age is None:
+        return None
+    notes.append("posted_at_relative")
+    return _utc(fetched_at) - age
 
 
 def _url(value: str | None, notes: list[str]) -> str | None:
@@ -135,34 +197,47 @@ def _url(value: str | None, notes: list[str]) -> str | None:
     return url
 
 
-def normalize(posting: RawPosting, *, source: str, ingest_date: date) -> tuple[dict, list[str]]:
+def normalize(posting: RawPosting, *, source: str, ingest_date: date,
+              fetched_at: datetime | None = None) -> tuple[dict, list[str]]:
     """The silver row of ``posting`` (exactly the ``SILVER_JOBS`` columns) and its notes.
 
     Raises ``BadRecord`` when the posting has no usable id or title. FX rates are those applicable on
-    ``ingest_date``, so re-running a day gives the same row.
+    ``ingest_date`` and a relative posting time is read against ``fetched_at`` (the bronze line's), so re-running
+    a day gives the same row.
     """
     notes: list[str] = []
     source_job_id = str(posting.source_job_id).strip() if posting.source_job_id is not None else ""
     if not source_job_id:
         raise BadRecord("missing_id")
-    title = clean_title(posting.title)
+    title = clean_title(fix_text(posting.title))
     if title is None:
         raise BadRecord("missing_title", repr(posting.title)[:80])
-    company = clean_title(posting.company)
-    description = html_to_text(posting.description_html)
-    location = parse_location(posting.location, remote_hint=posting.is_remote)
+    company = clean_title(fix_text(posting.company))
+    description = fix_text(html_to_text(fix_text(posting.description_html)))
+    tags = [tag for tag in (fix_text(t) for t in posting.tags) if tag]
+    location = parse_location(fix_text(posting.location), remote_hint=posting.is_remote)
+    country_code = location.country_code
+    if country_code is None and posting.default_country:
+        country_code = posting.default_country
+        notes.append("country_from_board")
 
-    kind = employment_type(posting.employment_type)
-    if kind is None and posting.employment_type and str(posting.employment_type).strip():
+    stated_type = fix_text(posting.employment_type)
+    kind = employment_type(stated_type)
+    if kind is None and stated_type and stated_type.strip():
         notes.append("employment_type_unmapped")
+    if kind is None:
+        kind = employment_type_in_text(title, tags, description)
+        if kind is not None:
+            notes.append("employment_type_from_text")
 
-    salary = _salary(posting, notes)
+    salary, salary_source = _salary(posting, title, description, notes)
+    salary = _with_currency(salary, country_code, notes)
     annual = annual_usd(salary, ingest_date)
     if salary is not None and annual == (None, None):
         notes.append("salary_unconverted")
     if not is_plausible(annual):
         notes.append("salary_implausible")
-        salary, annual = None, (None, None)
+        salary, salary_source, annual = None, None, (None, None)
 
     row = {
         "job_id": job_id(source, source_job_id),
@@ -172,7 +247,7 @@ def normalize(posting: RawPosting, *, source: str, ingest_date: date) -> tuple[d
         "company": company,
         "city": location.city,
         "region": location.region,
-        "country_code": location.country_code,
+        "country_code": country_code,
         "is_remote": posting.is_remote if posting.is_remote is not None else location.is_remote,
         "employment_type": kind,
         "seniority": seniority(title),
@@ -181,12 +256,13 @@ def normalize(posting: RawPosting, *, source: str, ingest_date: date) -> tuple[d
         "salary_max": salary.max if salary else None,
         "salary_currency": salary.currency if salary else None,
         "salary_period": salary.period if salary else None,
+        "salary_source": salary_source,
         "salary_annual_usd_min": annual[0],
         "salary_annual_usd_max": annual[1],
-        "skills": extract_skills(posting.tags, f"{title}\n{description or ''}"),
+        "skills": extract_skills(tags, f"{title}\n{description or ''}"),
         "description_text": description,
         "url": _url(posting.url, notes),
-        "posted_at": _utc(posting.posted_at),
+        "posted_at": _posted_at(posting, fetched_at, notes),
         "ingest_date": ingest_date,
         "duplicate_group": None,  # across rows and days: set by process.dedupe once the day's rows are known
     }

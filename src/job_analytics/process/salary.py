@@ -12,6 +12,10 @@ Parsing rules, in order:
 - The currency is the one next to the amounts, else the first one in the text; lakh/crore imply INR.
 - The period is the first period phrase from just before the amounts on (``/hr``, ``per annum``, ``p.a.``,
   ``monthly``…). Without one it is inferred from the size of the amount in USD: < 300 → hour, < 10,000 → month, else year.
+
+``salary_in_text`` finds a salary statement in a whole description or a title and reads it with these rules (its
+own rules, for what is not a salary, are at the end of the module). ``currency_for_country`` gives the currency a
+record means when it states amounts only.
 """
 
 from __future__ import annotations
@@ -26,6 +30,7 @@ from functools import cache
 from pathlib import Path
 
 import pycountry
+from babel.numbers import get_territory_currencies
 
 HOURS_PER_YEAR = 2080
 DAYS_PER_YEAR = 260
@@ -127,12 +132,13 @@ _MULTIPLIERS = {
     "lakh": 1e5, "lakhs": 1e5, "lac": 1e5, "lacs": 1e5, "l": 1e5, "crore": 1e7, "crores": 1e7, "cr": 1e7, "万": 1e4,
 }
 _INDIAN_MULTIPLIERS = frozenset({"lpa", "lakh", "lakhs", "lac", "lacs", "l", "crore", "crores", "cr"})
-_MULTIPLIER = r"(?i:thousand|million|mio|mm|mn|m|k|lpa|lakhs?|lacs?|l|crores?|cr)(?![A-Za-z])|万"
+_MULTIPLIER = r"(?i:thousand|million|mio|mm|mn|m|k|lpa|lakhs?|lacs?|l|crores?|cr)(?![^\W\d_])|万"  # "45.000 Kč": the k of Kč is no multiplier
 _NOT_MONEY_AFTER = re.compile(r"(?:\s*[-–]\s*\d+)?\s*\+?\s*(?:%|(?i:years?|yrs?|jahre|months|weeks|days|hours|employees|people)\b)")
-_RANGE_GAP = re.compile(r"\s*(?:-|–|—|~|(?i:to|bis|and|a))\s*")
+_RANGE_GAP = re.compile(
+    r"(?:\s*/\s*(?i:yr|year|hr|hour|mo|month|day))?\s*(?:-|–|—|~|(?i:to|bis|and|und|a|et|ed(?:\s+i)?|y))\s*(?:[A-Z]{3}\s?)?")
 _UP_TO = re.compile(r"(?:(?i:(?<!\w)(?:up\s*to|upto|max(?:imum)?\.?|bis\s+zu|until|under))|<|≤)\s*$")
 _FROM = re.compile(
-    r"(?:(?i:(?<!\w)(?:from|starting\s+(?:at|from)|starts\s+at|min(?:imum)?\.?|at\s+least|ab|over))|>|≥)\s*$"
+    r"(?:(?i:(?<!\w)(?:from|starting\s+(?:at|from)|starts\s+at|min(?:imum)?\.?|at\s+least|ab|over|mindestens))|>|≥)\s*$"
 )
 _401K = re.compile(r"(?i)\b401\s*\(?k\)?")
 
@@ -174,6 +180,7 @@ class _Amount:
     start: int
     end: int
     plus: bool
+    stop: int  # end of the amount without a trailing "+"
 
     @property
     def marked(self) -> bool:
@@ -186,20 +193,45 @@ def _amounts(text: str) -> list[_Amount]:
         if _NOT_MONEY_AFTER.match(text, m.end()) and not m["post"] and not m["mult"]:
             continue
         mult = m["mult"].lower() if m["mult"] else None
-        currency = None
-        for marker in (m["pre"], m["post"]):
-            if marker and currency is None:
-                currency = _currency_of(marker.strip())
+        markers = [marker.strip() for marker in (m["pre"], m["post"]) if marker]
+        if len(markers) == 2 and markers[0] == "$":
+            markers.reverse()  # "$120,000 CAD": the code says which dollar
+        currency = next((c for c in map(_currency_of, markers) if c), None)
+        if currency == "USD" and markers == ["$"]:
+            currency = _dollar_code_near(text, m.start(), m.end()) or currency
         value = _number(m["num"]) * (_MULTIPLIERS[mult] if mult else 1)
-        found.append(_Amount(value, mult, currency, m.start(), m.end(), bool(m["plus"])))
+        stop = m.start("plus") if m["plus"] else m.end()
+        found.append(_Amount(value, mult, currency, m.start(), m.end(), bool(m["plus"]), stop))
     return found
+
+
+_DOLLARS = r"USD|CAD|AUD|NZD|SGD|HKD|MXN"
+_DOLLAR_BEFORE = re.compile(rf"(?<![A-Za-z])({_DOLLARS})\s*$")
+_DOLLAR_AFTER = re.compile(rf"\s*(?:(?:[-–—]|to)\s*\$?\s*{_NUMBER}(?:\s?[kK])?\s*)?({_DOLLARS})(?![A-Za-z])")
+
+
+def _dollar_code_near(text: str, start: int, end: int) -> str | None:
+    """The dollar a bare ``$`` means when a code stands next to it: "CAD $126,000", "$97,500 to $146,300 CAD"."""
+    before = _DOLLAR_BEFORE.search(text, max(0, start - 5), start)
+    after = _DOLLAR_AFTER.match(text, end)
+    found = before or after
+    return found.group(1) if found else None
 
 
 def parse_salary(text: str | None) -> Salary | None:
     """A ``Salary`` from free text (``"$120k - $150k"``, ``"€55.000 – €70.000"``, ``"₹18 LPA"``); None if no amount."""
     if not text or not text.strip():
         return None
-    text = _401K.sub(" ", text)
+    parsed = _parse(_401K.sub(_blank, text))
+    return parsed[0] if parsed else None
+
+
+def _blank(m: re.Match[str]) -> str:
+    return " " * len(m.group(0))  # keeps offsets, so spans found later point into the original text
+
+
+def _parse(text: str) -> tuple[Salary, int, int, bool] | None:
+    """The salary in ``text``, the span of the amounts it was read from, and whether a currency was written on them."""
     amounts = _amounts(text)
     if not amounts:
         return None
@@ -226,7 +258,9 @@ def parse_salary(text: str | None) -> Salary | None:
     if low and high and low is not high and high.multiplier and not low.multiplier and low.value < 1000:
         lo_value = low.value * _MULTIPLIERS[high.multiplier]
     parts = [p for p in (low, high) if p is not None]
-    currency = next((p.currency for p in parts if p.currency), None) or first_currency
+    stated = [p.currency for p in parts if p.currency]
+    currency = next((c for c in stated if c != "USD"), None) if "USD" in stated else None  # "$97,500 to $146,300 CAD"
+    currency = currency or next(iter(stated), None) or first_currency
     if currency is None and any(p.multiplier in _INDIAN_MULTIPLIERS for p in parts):
         currency = "INR"
     if any(p.multiplier in ("lpa",) for p in parts):
@@ -234,7 +268,10 @@ def parse_salary(text: str | None) -> Salary | None:
     else:
         first = min(p.start for p in parts)
         period = _period_in(text[max(0, first - 15):])  # "Hourly: $45" counts, "3 days/week in office, €70k" not
-    return _finish(lo_value, hi_value, currency, period)
+    salary = _finish(lo_value, hi_value, currency, period)
+    assert salary is not None  # at least one bound is set here
+    attached = bool(stated) or any(p.multiplier in _INDIAN_MULTIPLIERS for p in parts)
+    return salary, min(p.start for p in parts), max(p.stop for p in parts), attached
 
 
 def _currency_of_match(m: re.Match[str]) -> str | None:
@@ -352,3 +389,206 @@ def annual_usd(salary: Salary | None, on: date) -> tuple[float | None, float | N
 def is_plausible(annual: tuple[float | None, float | None]) -> bool:
     """Every known annual USD bound lies within [MIN_PLAUSIBLE_ANNUAL_USD, MAX_PLAUSIBLE_ANNUAL_USD]."""
     return all(MIN_PLAUSIBLE_ANNUAL_USD <= v <= MAX_PLAUSIBLE_ANNUAL_USD for v in annual if v is not None)
+
+
+# --- country currencies ------------------------------------------------------------------------------------------
+
+_COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}  # the EU's own codes for two member states
+
+
+def currency_for_country(country_code: str | None) -> str | None:
+    """The official currency (ISO 4217) tendered today in an ISO 3166-1 alpha-2 country; None when unknown.
+
+    For a record that states amounts without a currency: the caller notes the currency as inferred.
+    """
+    if not country_code or not country_code.strip():
+        return None
+    code = country_code.strip().upper()
+    code = _COUNTRY_ALIASES.get(code, code)
+    if len(code) != 2 or not code.isalpha():
+        return None
+    currencies = get_territory_currencies(code, tender=True)
+    return currencies[0] if currencies else None
+
+
+# --- salary statements in free text ------------------------------------------------------------------------------
+#
+# A description is split into lines (long lines into sentences). A line is a candidate when it holds a digit and a
+# currency, a multiplier or a salary word. Its salary is read with ``_parse``; the reading is kept only when
+#   - nothing binds the amounts to something else: no negative cue (bonus, budget, raised, customers…) between the
+#     last salary word and the amounts, and none right after them ("$2,000 learning budget", "$5M seed round");
+#   - something says it is pay: a salary word in the line or in its heading (the short line above), a period next to
+#     the amounts ("$45/hr"), or a range of currency amounts ("€60,000 - €75,000"); a title may also give a single
+#     currency amount ("mindestens 90.000€");
+#   - an amount without a currency comes right after a salary word, is not a year, and the annual USD of an amount
+#     with one is plausible.
+# The first reading with a salary word wins, else the first other one.
+
+_HAS_DIGIT = re.compile(r"\d")
+_GENDER_TAG = re.compile(r"\((?:[mwfdxi]\*?\s*/\s*){1,3}[mwfdxi]\)", re.IGNORECASE)
+_BRACKETS = re.compile(r"\[[^\]\n]{0,200}\](?!\()")  # bracketed notes, not the text of a link
+_SENTENCE_END = re.compile(r"(?<=[a-z)][.!?])\s+(?=[A-Z])|;\s+|\s+[•·|]\s+")
+_LONG_LINE = 300
+_HEADING_MAX = 80
+_TITLE_MAX = 160
+_SALARY_WORDS = re.compile(
+    r"(?i:\b(?:salary|salaries|salaried|pay|paid|payrate|base|compensation|remuneration|wages?|rate|ote|earnings|ctc"
+    r"|lpa|stipend|package|(?:pay|salary|base)\s+band|\w*gehalt\w*|\w*vergütung|verguetung|entgelt|stundenlohn"
+    r"|brutto|salaire|rémunération|sueldo|salario|salário|ral"
+    r"|retribución|wynagrodzenie|mzda|lön|lønn|løn|palkka)\b)"
+)
+_PERK = (
+    r"(?:home[- ]?office|remote|wfh|work[- ]from[- ]home|tech|technology|health|phone|cell\s+phone|internet|wellness"
+    r"|wellbeing|well-being|learning|development|education|training|equipment|lunch|meal|food|gym|fitness|commuter"
+    r"|childcare|book|coworking|co-working|set-?up|travel|conference)"
+)
+_NEGATIVE_BEFORE = re.compile(
+    rf"(?i:\b(?:{_PERK}\s+(?:set-?up\s+)?(?:stipends?|budgets?|allowances?)|bonus(?:es)?|budgets?|allowances?"
+    r"|funding|funded|fundraise|fundraising|raised?|raising|series\s+[a-f]|seed|investors?|investment|valuation"
+    r"|valued|revenues?|arr|mrr|gmv|sales|customers?|clients?|users?|subscribers|401|reimburse(?:d|ment)?"
+    r"|grants?|gifts?|donat\w*|insurance|coverage|pension|match(?:ing)?|fees?|pric(?:e|es|ing)|costs?|spend(?:ing)?"
+    r"|spent|worth|assets|aum|loans?|prizes?|awards?|referral|recommending|sign-on|signing|relocation|commission"
+    r"|tuition|vouchers?|credits?|discounts?|subsidy|capital|phone|tel|telefon|fax|call|whatsapp|hardware"
+    r"|equipment|under\s+management|in\s+assets|profit|turnover|umsatz|finanzierung|kunden|nutzer)\b)"
+)
+_NEGATIVE_AFTER = re.compile(
+    r"(?:\s*(?:/|per\b|a\b|an\b|each\b|every\b|in\b|of\b|worth\b|for\b|towards?\b|annual\w*|one-time|one-off"
+    r"|yearly|monthly|month\b|year\b|mo\b|yr\b|usd\b|eur\b|gbp\b|cad\b"
+    r"|(?!plus\b|and\b|with\b)[\w-]+\s+(?=stipend|budget|allowance|bonus)))"
+    r"{0,4}\s*\b(?:bonus(?:es)?|sign(?:ing|-on)|referral|relocation|learning|education|training|development"
+    rf"|{_PERK}|stipends?|budgets?|allowances?|reimbursement|seed|series|funding|round|raised|revenues?|arr|mrr"
+    r"|valuation|customers?|clients?|users?|members|subscribers|employees|people|companies|businesses|downloads"
+    r"|assets|aum|equity|stock|rsus?|options|shares|grants?|credits?|vouchers?|venture|investment|under\s+management"
+    r"|transactions|payments|orders|loans?|prize|award|donation|market|raise|kunden|nutzer|mitarbeiter(?:innen)?"
+    r"|umsatz|finanzierung)\b",
+    re.IGNORECASE,
+)
+#: An unworded reading (a range, a period, a title) is dropped when the sentence speaks of one of these anywhere.
+_NEGATIVE_ANYWHERE = re.compile(
+    rf"(?i:\b(?:{_PERK}|stipends?|budgets?|allowances?|bonus(?:es)?|vouchers?|card|subsidy|reimburse\w*|raised"
+    r"|funding|revenues?|arr|valuation|investors?|customers?|towards|insurance|coverage)\b)"
+)
+_PLUS = re.compile(r"\s*(?:\+|(?i:plus)\b)")
+_NEGATIVE_WINDOW = 60
+_AFTER_WINDOW = 40
+_UNMARKED_CUE = re.compile(
+    r"(?i:\b(?:salary|salaries|pay|compensation|remuneration|wages?|ctc|stipend|gehalt|jahresgehalt|vergütung|lohn"
+    r"|range|band|base)\b)[^\d\n]{0,30}$"
+)
+_YEAR = range(1950, 2101)
+_LATEST = date.max  # annual USD at the latest rate of the table: the text carries no date of its own
+
+
+@dataclass(frozen=True)
+class _Reading:
+    salary: Salary
+    worded: bool  # a salary word said it is pay
+
+
+def salary_in_text(text: str | None) -> Salary | None:
+    """The salary stated in a description or a title (plain text), read by ``parse_salary``'s rules; None if none.
+
+    Precision before recall: a statement that might be a bonus, a budget, funding, a count or a year is not read.
+    """
+    if not text or not _HAS_DIGIT.search(text):
+        return None
+    text = _clean(text)
+    title = len(text) <= _TITLE_MAX and "\n" not in text
+    fallback: Salary | None = None
+    heading = ""
+    for line in text.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if _HAS_DIGIT.search(line) and _hint_regex().search(line):
+            for sentence in _sentences(line):
+                reading = _read(sentence, heading, title) if _HAS_DIGIT.search(sentence) else None
+                if reading is not None and reading.worded:
+                    return reading.salary
+                if reading is not None and fallback is None:
+                    fallback = reading.salary
+        heading = line if len(line) <= _HEADING_MAX else ""
+    return fallback
+
+
+_MARKUP_CHARS = str.maketrans("*_`\\", "    ")
+
+
+def _clean(text: str) -> str:
+    """Markdown emphasis, bracketed notes and 401(k) blanked out, offsets kept."""
+    text = text.translate(_MARKUP_CHARS)
+    if "[" in text:
+        text = _BRACKETS.sub(_blank, text)
+    if "401" in text:
+        text = _401K.sub(_blank, text)
+    if "/" in text:
+        text = _GENDER_TAG.sub(_blank, text)  # "(m/w/d)" is not "per day"
+    return text
+
+
+@cache
+def _hint_regex() -> re.Pattern[str]:
+    """Where a salary may be: a currency symbol, code or word, a multiplier after a digit, a salary word."""
+    codes = "|".join(sorted(_fx_codes()))
+    words = "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True))
+    return re.compile(
+        rf"[$£€₹¥₩₺₱₪円]|\d\s?(?i:k|lpa|lakhs?|lacs?|crores?)\b|\b[A-Z]{{3}}\b|(?i:\b(?:{codes}|{words})(?!\w))"
+        rf"|{_SALARY_WORDS.pattern}|(?<![A-Za-z])R\s?\d"
+    )
+
+
+def _sentences(segment: str) -> list[str]:
+    return _SENTENCE_END.split(segment) if len(segment) > _LONG_LINE else [segment]
+
+
+def _read(sentence: str, heading: str, title: bool) -> _Reading | None:
+    """The first acceptable salary reading of one sentence, trying again after each rejected amount."""
+    offset = 0
+    while offset < len(sentence):
+        parsed = _parse(sentence[offset:])
+        if parsed is None:
+            return None
+        salary, start, end, attached = parsed
+        start, end = start + offset, end + offset
+        verdict = _judge(sentence, start, end, salary, heading, title, attached)
+        if verdict is not None:
+            return verdict
+        offset = end
+    return None
+
+
+def _judge(
+    sentence: str, start: int, end: int, salary: Salary, heading: str, title: bool, attached: bool,
+) -> _Reading | None:
+    before = sentence[max(0, start - _NEGATIVE_WINDOW):start]
+    cue = None
+    for cue in _SALARY_WORDS.finditer(before):
+        pass
+    negative = None
+    for negative in _NEGATIVE_BEFORE.finditer(before):
+        pass
+    if negative is not None and (cue is None or cue.start() < negative.end()):
+        return None  # "signing bonus of $10,000", "raised $120 million"
+    if _NEGATIVE_AFTER.match(sentence, end, min(len(sentence), end + _AFTER_WINDOW)):
+        return None  # "$2,000 learning budget", "$5M seed round", "10,000 customers"
+    bounds = [v for v in (salary.min, salary.max) if v is not None]
+    unmarked_ok = _UNMARKED_CUE.search(before) and not any(v in _YEAR for v in bounds if v == int(v))
+    if not attached and not unmarked_ok:  # "Salary: 50-60k", not "Senior PHP Engineer … 106668"
+        return None
+    if salary.currency is not None and not is_plausible(annual_usd(salary, _LATEST)):
+        return None
+    worded = bool(_SALARY_WORDS.search(sentence) or _SALARY_WORDS.search(heading))
+    period_next = _PERIOD.match(sentence, end) is not None or _PERIOD_NEXT.match(sentence, end) is not None
+    ranged = salary.min is not None and salary.max is not None and salary.min != salary.max
+    if worded:
+        return _Reading(salary, worded)
+    rest = "" if _PLUS.match(sentence, end) else sentence[end:]  # "$158,000 - $192,000 + bonus + equity"
+    if _NEGATIVE_ANYWHERE.search(sentence, 0, start) or _NEGATIVE_ANYWHERE.search(rest):
+        return None
+    if period_next or (ranged and salary.currency is not None) or (title and salary.currency is not None):
+        return _Reading(salary, worded)
+    return None
+
+
+_PERIOD_NEXT = re.compile(rf"[\s,()]*(?:(?i:usd|eur|gbp|cad|aud|inr|gross|brutto|net)\b\s*)?(?:{_PERIOD.pattern})",
+                          re.IGNORECASE)

@@ -1,7 +1,11 @@
 """bronze → silver for one ingest date: parse · map · normalize · dedupe · quarantine, on either engine.
 
 Every bronze line ends in exactly one place: a silver row, or a quarantine row carrying the line as landed and a
-reason code. The step checks that conservation in code before it swaps the day's partitions in.
+reason code. The step checks that conservation before it swaps the day's partitions in, against a count of bronze
+taken independently of the mapping (``count_bronze``: the newlines of every part, checked against the records
+each attempt's manifest says it landed), so a line lost while reading or mapping fails the step. The day's
+bronze is every part of every scrape attempt of every source (bronze is append-only); within a source the latest
+sighting of a posting wins.
 
 One set of rules, two engines (``ENGINE=duckdb`` | ``spark``). The step is written once, here:
 
@@ -139,9 +143,13 @@ def run(settings: Any, day: date) -> dict:
             raise MissingInputError(f"no bronze for {day} under {lake.root / 'bronze'}: run the scrape stage first")
         steps: dict[str, float] = {}  # seconds per step, for the run summary
         mark = time.monotonic()
+        bronze_records = count_bronze(lake, day, files)
         engine.map(settings, day, files)
         outcomes = _outcomes(engine)
-        bronze_records = sum(n for _, _, _, n in outcomes)
+        mapped_records = sum(n for _, _, _, n in outcomes)
+        if mapped_records != bronze_records:
+            raise ConservationError(f"{day} ({engine.name}): {bronze_records} bronze records were landed, "
+                                    f"{mapped_records} came out of mapping")
         steps["map"], mark = round(time.monotonic() - mark, 2), time.monotonic()
         grouping = _cross_source_groups(engine, lake, day)
         steps["dedupe"], mark = round(time.monotonic() - mark, 2), time.monotonic()
@@ -256,11 +264,42 @@ def bronze_files(lake: Lake, day: date) -> list[BronzeFile]:
     return [BronzeFile(i, source, path) for i, (source, path) in enumerate(paths)]
 
 
+def count_bronze(lake: Lake, day: date, files: list[BronzeFile]) -> int:
+    """The day's bronze records, counted without the mapping's reader: the line ends of every part (a last line
+    without one counts too). Where an attempt's manifest names a part, the count must equal the records it says
+    it landed, or bronze was damaged after landing: ``ConservationError``."""
+    from job_analytics.ingest import attempts
+
+    lines = {str(f.path): _count_lines(f.path) for f in files}
+    for partition in lake.bronze_partitions(day):
+        for manifest in attempts(partition):
+            for name in manifest.get("files") or ():
+                path = str(partition / name)
+                if path not in lines:
+                    raise ConservationError(f"{day}: {lake.relative(partition / name)} is in its manifest "
+                                            f"({manifest.get('records')} records) but not in bronze")
+                if len(manifest.get("files") or ()) == 1 and lines[path] != manifest.get("records"):
+                    raise ConservationError(f"{day}: {lake.relative(partition / name)} has {lines[path]} lines, "
+                                            f"its manifest says {manifest.get('records')} records")
+    return sum(lines.values())
+
+
+def _count_lines(path: Any) -> int:
+    path = Path(path) if isinstance(path, str) else path
+    count, last = 0, b"\n"
+    with path.open("rb") as raw, gzip.GzipFile(fileobj=raw) as unzipped:
+        while chunk := unzipped.read(1 << 20):
+            count += chunk.count(b"\n")
+            last = chunk[-1:]
+    return count + (last != b"\n")
+
+
 def read_lines(path: Any) -> Iterator[str]:
-    """The lines of one bronze file (gzip, UTF-8 with bad bytes replaced), without their line ends."""
+    """The lines of one bronze file (gzip, UTF-8 with bad bytes replaced), without their line ends; only ``\n``
+    ends a line, as in ``count_bronze``."""
     path = Path(path) if isinstance(path, str) else path
     with path.open("rb") as raw, gzip.GzipFile(fileobj=raw) as unzipped, \
-            io.TextIOWrapper(unzipped, encoding="utf-8", errors="replace") as handle:
+            io.TextIOWrapper(unzipped, encoding="utf-8", errors="replace", newline="\n") as handle:
         for line in handle:
             yield line.rstrip("\n")
 
@@ -300,9 +339,10 @@ def map_line(settings: Any, day: date, source: str, line: str, file_name: str, m
         if api not in mappers:
             mappers[api] = mapper_for(api, settings)
         posting = mappers[api].to_posting(record)
-        if posting.posted_at is not None and posting.posted_at > _latest_believable(envelope):
+        fetched_at = _fetched_at(envelope)
+        if posting.posted_at is not None and posting.posted_at > (fetched_at or datetime.now(UTC)) + FUTURE_TOLERANCE:
             raise BadRecord("posted_in_future", posting.posted_at.isoformat())
-        row, notes = normalize(posting, source=source, ingest_date=day)
+        row, notes = normalize(posting, source=source, ingest_date=day, fetched_at=fetched_at)
     except BadRecord as exc:
         return reject(api, exc.reason, exc.detail, url)
     except ConfigError as exc:  # a shape no mapper knows
@@ -313,16 +353,15 @@ def map_line(settings: Any, day: date, source: str, line: str, file_name: str, m
     return row
 
 
-def _latest_believable(envelope: dict) -> datetime:
-    """No posting can be published after it was fetched: the bound is the fetch time (not the logical date,
-    so a backfill, which fetches today's postings, keeps them), plus the tolerance."""
+def _fetched_at(envelope: dict) -> datetime | None:
+    """When the line's record was fetched (UTC). It bounds the posting time — no posting is published after it was
+    fetched (plus ``FUTURE_TOLERANCE``; not the logical date, so a backfill, which fetches today's postings, keeps
+    them) — and a relative posting time ("3 days ago") is read against it."""
     try:
         fetched = datetime.fromisoformat(envelope["fetched_at"])
     except (KeyError, TypeError, ValueError):
-        fetched = datetime.now(UTC)
-    if fetched.tzinfo is None:
-        fetched = fetched.replace(tzinfo=UTC)
-    return fetched + FUTURE_TOLERANCE
+        return None
+    return fetched.replace(tzinfo=UTC) if fetched.tzinfo is None else fetched.astimezone(UTC)
 
 
 # -- step 3: write ------------------------------------------------------------------------------------------------

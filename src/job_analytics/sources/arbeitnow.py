@@ -2,6 +2,9 @@
 
 Pages come newest first (by ``created_at``) and the API has no date filter, so an incremental scrape stops after
 the first page whose every posting an earlier scrape saw (``Source.page_is_known``). An empty page ends the board.
+
+Every posting carries ``default_country="DE"``, the board's own country, for silver to use only when the location
+names none; ``remote`` is the board's flag and ``job_types`` its list of kinds.
 """
 
 from __future__ import annotations
@@ -13,6 +16,9 @@ import httpx
 
 from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
+
+#: Arbeitnow is a German board: its locations are mostly bare German towns ("Oftersheim", "Gröbenzell")
+BOARD_COUNTRY = "DE"
 
 
 class Arbeitnow(Source):
@@ -52,6 +58,7 @@ class Arbeitnow(Source):
             tags=fields.tags(raw.get("tags")),
             url=fields.text(raw.get("url")),
             posted_at=fields.timestamp(epoch=raw.get("created_at")),
+            default_country=BOARD_COUNTRY,
         )
 
 

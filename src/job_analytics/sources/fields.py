@@ -3,8 +3,11 @@ fields it takes; these say how a value is read and when the record is unusable (
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pycountry
 
 from job_analytics.errors import BadRecord
 
@@ -71,3 +74,100 @@ def timestamp(iso: Any = None, epoch: Any = None, *, epoch_per_second: int = 1) 
         return datetime.fromtimestamp(float(epoch) / epoch_per_second, UTC)
     except (ValueError, OverflowError, OSError):
         raise BadRecord("bad_timestamp", repr(epoch)[:80]) from None
+
+
+#: a relative age's unit → its length; a month is 30 days and a year 365 (the APIs round the same way)
+_UNITS = {
+    "minute": timedelta(minutes=1),
+    "hour": timedelta(hours=1),
+    "day": timedelta(days=1),
+    "week": timedelta(weeks=1),
+    "month": timedelta(days=30),
+    "year": timedelta(days=365),
+}
+#: every spelling of a unit, English and German (``vor 3 Tagen``, ``vor einer Stunde``), to its unit
+_UNIT_WORDS = {
+    **dict.fromkeys(("minute", "minutes", "min", "mins"), "minute"),
+    **dict.fromkeys(("hour", "hours", "hr", "hrs"), "hour"),
+    **dict.fromkeys(("day", "days"), "day"),
+    **dict.fromkeys(("week", "weeks"), "week"),
+    **dict.fromkeys(("month", "months"), "month"),
+    **dict.fromkeys(("year", "years"), "year"),
+    **dict.fromkeys(("minuten",), "minute"),
+    **dict.fromkeys(("stunde", "stunden"), "hour"),
+    **dict.fromkeys(("tag", "tagen"), "day"),
+    **dict.fromkeys(("woche", "wochen"), "week"),
+    **dict.fromkeys(("monat", "monaten"), "month"),
+    **dict.fromkeys(("jahr", "jahren"), "year"),
+}
+_ONE = {"a", "an", "one", "ein", "einer", "einem"}
+_NOW = {"just now": 0, "now": 0, "today": 0, "heute": 0, "gerade eben": 0, "yesterday": 1, "gestern": 1}
+_COUNT = r"(?P<count>\d{1,4}|an?|one|ein|einer|einem)\+?"
+_AGO_EN = re.compile(rf"^(?:posted\s+)?{_COUNT}\s*(?P<unit>[a-z]+)\s+ago$")
+_AGO_DE = re.compile(
+    rf"^(?:ver\S*ffentlicht\s+)?vor\s+(?:mehr\s+als\s+|über\s+)?{_COUNT}\s*(?P<unit>[a-zä]+)$"
+)
+
+
+def relative_age(text: str) -> timedelta | None:
+    """How long ago a relative posting time says the job was posted: ``"3 days ago"``, ``"30+ days ago"``
+    (read as 30: the API stops counting there), ``"an hour ago"``, ``"yesterday"``, ``"just now"``, ``"today"``,
+    ``"2 weeks ago"``, ``"1 month ago"`` (30 days) and German ``"vor 3 Tagen"``. None for anything else, so a
+    text that is not a relative time never becomes a date."""
+    if not isinstance(text, str):
+        return None
+    said = " ".join(text.strip().lower().split())
+    if said in _NOW:
+        return timedelta(days=_NOW[said])
+    match = _AGO_EN.match(said) or _AGO_DE.match(said)
+    if match is None or match["unit"] not in _UNIT_WORDS:
+        return None
+    count = 1 if match["count"] in _ONE else int(match["count"])
+    return count * _UNITS[_UNIT_WORDS[match["unit"]]]
+
+
+def with_country(location: str | None, country: Any) -> str | None:
+    """The location text, with the record's own country (an ISO 3166-1 code) appended when the text does not
+    already name it: ``"Washington, DC"`` + ``US`` → ``"Washington, DC, US"``; ``"Toronto, ON, Canada"`` + ``CA``
+    stays as sent. Only the code alone when there is no text."""
+    code = text(country)
+    if code is None:
+        return location
+    code = code.strip()
+    if not location:
+        return code
+    country_info = pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None
+    names = {code.upper()}
+    if country_info is not None:
+        names |= {country_info.alpha_3, country_info.name}
+        names |= {
+            getattr(country_info, k) for k in ("common_name", "official_name") if hasattr(country_info, k)
+        }
+    names |= _SHORT_NAMES.get(code.upper(), set())
+    for name in names:
+        # codes and abbreviations match as written ("CA" is not the "ca" of "Cancún"), names in any case
+        flags = 0 if name.isupper() else re.IGNORECASE
+        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", location, flags):
+            return location
+    return f"{location}, {code}"
+
+
+#: everyday names boards use that ISO's names do not hold
+_SHORT_NAMES = {
+    "US": {"USA", "U.S.", "United States", "America"},
+    "GB": {
+        "UK",
+        "U.K.",
+        "United Kingdom",
+        "Great Britain",
+        "England",
+        "Scotland",
+        "Wales",
+        "Northern Ireland",
+    },
+    "DE": {"Deutschland"},
+    "AT": {"Österreich"},
+    "CH": {"Schweiz", "Suisse", "Svizzera"},
+    "NL": {"Netherlands", "Nederland", "Holland"},
+    "KR": {"South Korea", "Korea"},
+}

@@ -6,6 +6,15 @@ were read. The key travels only in the ``X-RapidAPI-Key`` header, never in a URL
 
 Incremental: with an earlier scrape in the state, every request carries ``date_posted`` (``today``, ``3days``,
 ``week``, ``month``), the narrowest window covering the days since that scrape's date (``date_posted_for``).
+
+Two response shapes, both read: ``data`` as the list of postings (paged by ``page``), and the newer
+``data: {"jobs": [...], "cursor": "..."}``. A cursor is the next page: it is sent back as the ``cursor`` query
+parameter with the same query, country and window and without ``page`` (the parameter name as public clients of the
+newer search send it, e.g. ``cursor`` beside ``query``/``country``/``num_pages`` on ``/jsearch/search-v2``; the API's
+own reference is not public). A page without a cursor, an empty page, or a cursor already followed ends the query.
+
+Since 2025 records carry no ``job_salary_currency``: the currency stays unknown here (silver infers it from the
+country). ``job_posted_at`` ("3 days ago") is kept as ``posted_text`` only when no timestamp is sent.
 """
 
 from __future__ import annotations
@@ -36,47 +45,77 @@ class JSearch(Source):
             self.cursor.notes["date_posted"] = window
         for query in self.settings.jsearch_queries:
             for country in self.settings.jsearch_countries:
-                for number in range(1, self.limits.max_pages + 1):
-                    params = {"query": query, "page": number, "num_pages": 1, "country": country}
-                    if window:
-                        params["date_posted"] = window
+                params: dict[str, Any] = {"query": query, "page": 1, "num_pages": 1, "country": country}
+                if window:
+                    params["date_posted"] = window
+                followed: set[str] = set()
+                for _ in range(self.limits.max_pages):
                     response = client.get(self.path, params=params).raise_for_status()
-                    payload = response.json()
-                    data = payload.get("data") if isinstance(payload, dict) else None
-                    if not isinstance(data, list) or payload.get("status") != "OK":
-                        status = payload.get("status") if isinstance(payload, dict) else None
-                        raise SourceError(
-                            f"jsearch: {response.url.copy_with(query=None)}: no 'data' list with status OK (status {status!r:.40})"
-                        )
-                    if not data:
+                    jobs, shape, cursor = self._jobs_in(response)
+                    if not jobs:
                         break
-                    yield Page(url=str(response.url), records=data)
+                    yield Page(url=str(response.url), records=jobs)
+                    if shape == "list":
+                        params = {**params, "page": params.get("page", 1) + 1}
+                    elif cursor is None or cursor in followed:
+                        break
+                    else:
+                        followed.add(cursor)
+                        params = {k: v for k, v in params.items() if k != "page"} | {"cursor": cursor}
+
+    def _jobs_in(self, response: httpx.Response) -> tuple[list, str, str | None]:
+        """The page's postings, its shape (``list`` or ``cursor``) and the next page's cursor, if any. An error
+        status, or ``data`` in neither shape, is a ``SourceError`` naming the URL without its query."""
+        payload = response.json()
+        status = payload.get("status") if isinstance(payload, dict) else None
+        data = payload.get("data") if isinstance(payload, dict) else None
+        if status in (None, "OK") and isinstance(data, list):
+            return data, "list", None
+        if status in (None, "OK") and isinstance(data, dict) and isinstance(data.get("jobs"), list):
+            cursor = data.get("cursor")
+            return data["jobs"], "cursor", cursor if isinstance(cursor, str) and cursor.strip() else None
+        raise SourceError(
+            f"jsearch: {response.url.copy_with(query=None)}: no 'data' list (nor 'data.jobs') with status OK "
+            f"(status {status!r:.40})"
+        )
 
     def to_posting(self, raw: Any) -> RawPosting:
         raw = fields.record(raw)
         job_id = fields.required_id(raw.get("job_id"), types=(str,))
         title = fields.required_title(raw.get("job_title"))
         remote = raw.get("job_is_remote")
+        posted_at = fields.timestamp(
+            iso=raw.get("job_posted_at_datetime_utc"), epoch=raw.get("job_posted_at_timestamp")
+        )
+        salary = raw.get("job_salary")
         return RawPosting(
             source_job_id=job_id,
             title=title,
             company=fields.text(raw.get("employer_name")),
             location=_location(raw),
-            is_remote=remote if isinstance(remote, bool) else None,
-            employment_type=fields.text(raw.get("job_employment_type")),  # "FULLTIME", "CONTRACTOR", …
+            is_remote=remote
+            if isinstance(remote, bool)
+            else _ARRANGEMENT.get(str(raw.get("work_arrangement")).lower()),
+            employment_type=_employment_type(raw),
+            # a display text ("$120K–$150K a year"), sent beside or instead of the amounts
+            salary_text=fields.text(salary) if isinstance(salary, str) else None,
             salary_min=fields.amount(raw.get("job_min_salary")),
             salary_max=fields.amount(raw.get("job_max_salary")),
-            salary_currency=fields.text(raw.get("job_salary_currency")),
+            salary_currency=fields.text(
+                raw.get("job_salary_currency")
+            ),  # gone since 2025: None, never guessed
             salary_period=fields.text(raw.get("job_salary_period")),  # "YEAR", "MONTH", "HOUR"
             # plain text with line breaks: silver's html_to_text keeps them
             description_html=fields.text(raw.get("job_description")),
             tags=fields.tags(raw.get("job_required_skills")),
             url=fields.text(raw.get("job_apply_link")),
-            posted_at=fields.timestamp(
-                iso=raw.get("job_posted_at_datetime_utc"), epoch=raw.get("job_posted_at_timestamp")
-            ),
+            posted_at=posted_at,
+            posted_text=None if posted_at else fields.text(raw.get("job_posted_at")),
         )
 
+
+#: ``work_arrangement`` (newer responses, sent where ``job_is_remote`` may be null) → remote or not
+_ARRANGEMENT = {"remote": True, "hybrid": False, "on-site": False, "onsite": False, "on_site": False}
 
 #: JSearch's ``date_posted`` windows (days → value), narrowest first; a longer gap asks for everything.
 DATE_POSTED = ((1, "today"), (3, "3days"), (7, "week"), (30, "month"))
@@ -90,10 +129,18 @@ def date_posted_for(days_since_last_run: int | None) -> str | None:
     return next((value for days, value in DATE_POSTED if days_since_last_run <= days), None)
 
 
+def _employment_type(raw: dict) -> str | None:
+    """The enums of ``job_employment_types`` (``["FULLTIME", "CONTRACTOR"]``) joined, else the display text of
+    ``job_employment_type`` ("Full-time", "Part-time and Contractor", "Vollzeit"; older responses: an enum)."""
+    enums = fields.tags(raw.get("job_employment_types"))
+    return ", ".join(enums) if enums else fields.text(raw.get("job_employment_type"))
+
+
 def _location(raw: dict) -> str | None:
-    """``job_location`` when sent, else city, state and country (an ISO code) joined as the board shows them."""
+    """``job_location`` when sent, else city, state and country (an ISO code) joined as the board shows them; the
+    country code is added to a ``job_location`` that does not name its country ("Washington, DC" → "…, US")."""
     named = fields.text(raw.get("job_location"))
     if named:
-        return named
+        return fields.with_country(named, raw.get("job_country"))
     parts = [fields.text(raw.get(k)) for k in ("job_city", "job_state", "job_country")]
     return ", ".join(p for p in parts if p) or None

@@ -2,6 +2,13 @@
 
 Each company (a Lever site name) in ``LEVER_COMPANIES`` answers with a JSON array of its published postings.
 A posting names no company: the site name is read back from its ``hostedUrl`` (``jobs.lever.co/<site>/<id>``).
+
+An unknown site answers ``{"ok": false, "error": "Document not found"}`` (HTTP 404, some deployments 200): that site
+failed, the others are still asked. Their pages are yielded; after the last site one ``SourceError`` names each
+failed site with the API's message, so the scrape keeps the records it has and reports the failure.
+
+Postings from 2020–21 carry no ``workplaceType``, ``salaryRange``, ``country`` or ``allLocations``; they map all
+the same. ``country`` (ISO 3166-1 alpha-2), when sent, completes a location that does not name its country.
 """
 
 from __future__ import annotations
@@ -13,7 +20,7 @@ from urllib.parse import quote, urlsplit
 
 import httpx
 
-from job_analytics.errors import ConfigError
+from job_analytics.errors import ConfigError, SourceError
 from job_analytics.sources import fields
 from job_analytics.sources.base import Page, RawPosting, Source
 
@@ -31,10 +38,17 @@ class Lever(Source):
             raise ConfigError(
                 "lever: no companies configured; set JOB_ANALYTICS_LEVER_COMPANIES (comma list)"
             )
+        failed: list[str] = []
         for company in companies:
             response = client.get(self.path.format(company=quote(company, safe="")), params={"mode": "json"})
+            message = _error_message(response)
+            if message is not None:
+                failed.append(f"site {company!r} ({response.url.copy_with(query=None)}): {message}")
+                continue
             _, postings = self.records_in(response)
             yield Page(url=str(response.url), records=postings)
+        if failed:
+            raise SourceError(f"lever: {len(failed)} of {len(companies)} sites failed: " + "; ".join(failed))
 
     def to_posting(self, raw: Any) -> RawPosting:
         raw = fields.record(raw)
@@ -44,21 +58,49 @@ class Lever(Source):
         salary = raw.get("salaryRange") if isinstance(raw.get("salaryRange"), dict) else {}
         workplace = raw.get("workplaceType")
         url = fields.text(raw.get("hostedUrl")) or fields.text(raw.get("applyUrl"))
+        has_salary = (
+            fields.amount(salary.get("min")) is not None or fields.amount(salary.get("max")) is not None
+        )
         return RawPosting(
             source_job_id=job_id,
             title=title,
             company=site_name(url),
-            location=fields.text(categories.get("location")),
+            location=fields.with_country(_location(categories), raw.get("country")),
             is_remote=_REMOTE.get(workplace.lower()) if isinstance(workplace, str) else None,
             employment_type=fields.text(categories.get("commitment")),  # "Full-time", "Contract", "Intern", …
             salary_min=fields.amount(salary.get("min")),
             salary_max=fields.amount(salary.get("max")),
             salary_currency=fields.text(salary.get("currency")),
             salary_period=fields.text(salary.get("interval")),  # "per-year-salary", "per-hour-wage", …
+            # "The base salary range for this role is £70,000 - £90,000 per year.", when no range is structured
+            salary_text=None if has_salary else fields.text(raw.get("salaryDescriptionPlain")),
             description_html=_description(raw),
             url=url,
             posted_at=fields.timestamp(epoch=raw.get("createdAt"), epoch_per_second=1000),
         )
+
+
+def _error_message(response: httpx.Response) -> str | None:
+    """The API's message when a site answers its error object (``{"ok": false, "error": "Document not found"}``)
+    with 404 or 200; None for anything else (a list of postings, or another failure ``records_in`` reports)."""
+    if response.status_code not in (200, 404):
+        return None
+    try:
+        payload = response.json()
+    except ValueError:
+        return None
+    if not isinstance(payload, dict) or payload.get("ok") is not False:
+        return None
+    text = str(payload.get("error") or "no message")[:120]
+    return f"HTTP {response.status_code}: {text}" if response.status_code != 200 else text
+
+
+def _location(categories: dict) -> str | None:
+    """``categories.location``, else every place of ``allLocations`` (newer postings), ``"; "``-joined."""
+    named = fields.text(categories.get("location"))
+    if named:
+        return named
+    return "; ".join(fields.tags(categories.get("allLocations"))) or None
 
 
 def site_name(url: str | None) -> str | None:

@@ -4,6 +4,9 @@ The array's first element is not a posting but the API's legal notice (``{"last_
 and credit Remote OK). ``pages()`` leaves it out of the page, so it never reaches bronze as a record; an array
 whose first element carries an ``id`` is kept whole, so a change of shape can never drop a posting. The API
 refuses requests without a User-Agent; ``ingest`` sends the project's own.
+
+Ids come as strings or numbers; a salary of 0 (or "0") is unknown, never 0. Text is kept as sent, double-encoded
+UTF-8 included ("Ã©", "â€™", even in titles and locations): silver repairs it.
 """
 
 from __future__ import annotations

@@ -1,4 +1,9 @@
-"""Remotive (https://remotive.com/api/remote-jobs): every remote job in one response, optionally per category."""
+"""Remotive (https://remotive.com/api/remote-jobs): every remote job in one response, optionally per category.
+
+The response object holds ``jobs`` beside prose and counts (``00-warning``, ``0-legal-notice``, ``job-count``,
+``total-job-count``); only ``jobs`` is read. ``publication_date`` comes without an offset ("2026-06-12T21:30:58")
+and is read as UTC; an empty ``job_type`` or ``salary`` is none.
+"""
 
 from __future__ import annotations
 

@@ -113,13 +113,15 @@ def test_too_small_salary_is_implausible():
     assert notes == ["salary_implausible"]
 
 
-@pytest.mark.parametrize("salary_text, note", [
-    ("Competitive", "salary_unparsed"),
-    ("50-60k", "salary_unconverted"),  # amounts without a currency: kept, not converted
+@pytest.mark.parametrize("salary_text, location, notes", [
+    ("Competitive", "USA Only", ["salary_unparsed"]),
+    ("50-60k", "USA Only", ["currency_inferred"]),  # no currency stated: the country's own
+    ("50-60k", "Worldwide", ["salary_currency_unknown", "salary_unconverted"]),  # kept, never converted
 ])
-def test_salary_notes(salary_text, note):
-    row, notes = normalize(remotive_posting(salary_text=salary_text), source="remotive", ingest_date=DAY)
-    assert notes == [note]
+def test_salary_notes(salary_text, location, notes):
+    row, found = normalize(remotive_posting(salary_text=salary_text, location=location), source="remotive",
+                           ingest_date=DAY)
+    assert found == notes
     assert as_table(row).num_rows == 1
 
 
@@ -127,7 +129,7 @@ def test_empty_posting_fields_become_nulls():
     posting = RawPosting(source_job_id="7", title="Werkstudent (m/w/d)")
     row, notes = normalize(posting, source="arbeitnow", ingest_date=DAY)
     assert as_table(row).num_rows == 1
-    assert notes == []
+    assert notes == ["employment_type_from_text"] and row["employment_type"] == "part_time"
     assert row["company"] is None and row["duplicate_group"] is None
     assert row["is_remote"] is False
     assert row["skills"] == []
