@@ -193,3 +193,61 @@ def test_job_id_is_a_stable_32_hex_hash():
 ])
 def test_company_key(name, key):
     assert company_key(name) == key
+
+
+def test_a_salary_without_currency_takes_its_countrys_and_an_absurd_one_is_nulled():
+    posting = RawPosting(source_job_id="j1", title="Data Engineer", location="Austin, TX, US",
+                         salary_min=120_000, salary_max=150_000, salary_period="YEAR")
+    row, notes = normalize(posting, source="jsearch", ingest_date=DAY)
+    assert (row["salary_currency"], row["salary_annual_usd_min"], row["salary_source"]) == ("USD", 120_000, "field")
+    assert notes == ["currency_inferred"]
+
+    absurd = RawPosting(source_job_id="j2", title="Data Engineer", location="Austin, TX, US",
+                        salary_min=99_000_000, salary_max=99_000_000, salary_period="YEAR")
+    row, notes = normalize(absurd, source="jsearch", ingest_date=DAY)
+    assert "salary_implausible" in notes
+    assert (row["salary_min"], row["salary_currency"], row["salary_source"]) == (None, None, None)
+
+
+@pytest.mark.parametrize("posting, where, amounts", [
+    (RawPosting(source_job_id="a", title="Senior Engineer", location="London, UK",
+                description_html="<p>Salary: £45,000 – £60,000 per annum</p>"), "description", (45_000, 60_000, "GBP")),
+    (RawPosting(source_job_id="b", title="Steuerberater (m/w/d) mindestens 90.000€", location="Passau",
+                default_country="DE"), "title", (90_000, None, "EUR")),
+    (RawPosting(source_job_id="c", title="Data Engineer", location="Remote",
+                description_html="<p>We raised a $5M seed round and serve 10,000 customers. 401(k).</p>"),
+     None, (None, None, None)),
+])
+def test_a_salary_stated_only_in_the_text_is_read_and_says_where(posting, where, amounts):
+    row, _ = normalize(posting, source="remotive", ingest_date=DAY)
+    assert row["salary_source"] == where
+    assert (row["salary_min"], row["salary_max"], row["salary_currency"]) == amounts
+
+
+def test_a_relative_posting_time_is_read_against_the_fetch_time_and_never_invented():
+    fetched = datetime(2026, 3, 10, 6, 0, tzinfo=UTC)
+    posting = RawPosting(source_job_id="j", title="Data Engineer", posted_text="3 days ago")
+    row, notes = normalize(posting, source="jsearch", ingest_date=DAY, fetched_at=fetched)
+    assert row["posted_at"] == datetime(2026, 3, 7, 6, 0, tzinfo=UTC) and "posted_at_relative" in notes
+    row, notes = normalize(RawPosting(source_job_id="j", title="Data Engineer", posted_text="recently"),
+                           source="jsearch", ingest_date=DAY, fetched_at=fetched)
+    assert row["posted_at"] is None and "posted_at_relative" not in notes
+
+
+def test_mojibake_is_repaired_before_the_rules_read_it():
+    posting = RawPosting(source_job_id="m", title="Ingeni\u00c3\u00a9ur Data", company="Caf\u00c3\u00a9 GmbH",
+                         location="Z\u00c3\u00bcrich", description_html="<p>We\u00e2\u20ac\u2122re hiring</p>",
+                         tags=["Sch\u00c3\u00b6n"])
+    row, _ = normalize(posting, source="remoteok", ingest_date=DAY)
+    assert (row["title"], row["company"], row["city"], row["country_code"]) == (
+        "Ingeniéur Data", "Café GmbH", "Zürich", "CH")
+    assert row["description_text"] == "We’re hiring"
+
+
+def test_the_boards_country_fills_only_what_the_text_cannot():
+    row, notes = normalize(RawPosting(source_job_id="x", title="Koch", location="Irgendwo am See",
+                                      default_country="DE"), source="arbeitnow", ingest_date=DAY)
+    assert row["country_code"] == "DE" and "country_from_board" in notes
+    row, notes = normalize(RawPosting(source_job_id="y", title="Koch", location="Wien, Österreich",
+                                      default_country="DE"), source="arbeitnow", ingest_date=DAY)
+    assert row["country_code"] == "AT" and "country_from_board" not in notes
