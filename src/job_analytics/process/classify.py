@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from job_analytics.process.text import fold_case
+
 _RULES = Path(__file__).with_name("rules")
 
 # --- employment type ---------------------------------------------------------------------------------------------
@@ -299,6 +301,23 @@ _DESCRIPTION_RULES = tuple((words, _rx(pattern)) for words, pattern in (
     (("festanstellung",), r"\b(?:eine|einer|die)\s+(?:unbefristete\s+)?(?P<kind>festanstellung)\b"),
     (("en ",), r"\b(?:poste\s+)?en\s+(?P<kind>cdi|cdd|alternance|stage|intérim)\b"),
 ))
+# Rules whose substrings above are common in other words ("such", "en ", " to "): words (of the case-folded text,
+# ``fold_case``) of which the rule also needs one from each group, its kind in particular.
+_DE_PERSON_STEMS = ("werkstudent", "werkstudierende", "praktikant", "aushilfe", "minijobber", "freelancer", "freie",
+                    "teilzeitkraft", "vollzeitkraft", "auszubildende", "azubi")
+_RULE_NEEDS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "(?P<kind>contract[- ]to[- ]": (("contract", "temp"), ("hire", "perm")),
+    r"\bin\s+(?P<kind>voll": (("voll", "teilzeit"),),
+    r"\bauf\s+(?P<kind>": (("minijob", "€", "euro", "freiberuflicher", "honorar", "teilzeit", "vollzeit", "freelance"),),
+    r"\b(?:wir\s+suchen": (("suchen", "sucht"), _DE_PERSON_STEMS),
+    r"als\s+(?P<kind>": (_DE_PERSON_STEMS,),
+    r"\b(?:poste\s+)?en\s+": (("cdi", "cdd", "alternance", "stage", "intérim"),),
+}
+_RULES_WITH_NEEDS = tuple(
+    (words, next((needs for head, needs in _RULE_NEEDS.items() if head in rule.pattern), ()), rule)
+    for words, rule in _DESCRIPTION_RULES
+)
+assert sum(bool(needs) for _, needs, _ in _RULES_WITH_NEEDS) == len(_RULE_NEEDS)
 # What a job may become, was, or is not, is no statement of what it is.
 _NOT_THIS_JOB = _rx(
     r"\b(?:possib\w*|potential\w*|option\w*|opportunit(?:y|ies)\s+(?:to|for)|chance|convert\w*|conversion"
@@ -326,9 +345,14 @@ def _in_description(text: str | None) -> str | None:
     if not any(word in lowered for word in _TERM_WORDS):
         return None
     found = _labelled_fields(text)
-    for words, rule in _DESCRIPTION_RULES:
+    folded = None
+    for words, needs, rule in _RULES_WITH_NEEDS:
         if not any(word in lowered for word in words):
             continue
+        if needs:
+            folded = folded if folded is not None else fold_case(text)
+            if not all(any(word in folded for word in group) for group in needs):
+                continue
         for m in rule.finditer(text):
             before = text[max(0, m.start() - 80):m.start()]
             sentence = before[s.end():] if (s := _last(_SENTENCE_START, before)) else before

@@ -20,10 +20,12 @@ record means when it states amounts only.
 
 from __future__ import annotations
 
+import bisect
 import csv
 import itertools
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -31,6 +33,8 @@ from pathlib import Path
 
 import pycountry
 from babel.numbers import get_territory_currencies
+
+from job_analytics.process.text import fold_case
 
 HOURS_PER_YEAR = 2080
 DAYS_PER_YEAR = 260
@@ -76,15 +80,50 @@ def _iso_codes() -> frozenset[str]:
 
 @cache
 def _currency_pattern() -> str:
-    """Symbols, words and ISO codes (codes we convert in any case, other ISO codes only in capitals)."""
-    symbols = "|".join(re.escape(s) for s in sorted(_SYMBOLS, key=len, reverse=True))
-    words = "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True))
-    convertible = "|".join(sorted(_fx_codes()))
-    others = "|".join(sorted(_iso_codes() - _fx_codes()))
+    """Symbols, words and ISO codes (codes we convert in any case, other ISO codes only in capitals).
+
+    Each list of alternatives is written as a trie (``_trie``): the same matches, in the same order of preference,
+    without trying some 200 alternatives one after the other at every position of the text.
+    """
+    symbols = _trie(sorted(_SYMBOLS, key=len, reverse=True))
+    words_and_codes = _trie([*sorted(_WORDS, key=len, reverse=True), *sorted(_fx_codes())], ignore_case=True)
+    others = _trie(sorted(_iso_codes() - _fx_codes()))
     return (
         rf"{symbols}|(?<![A-Za-z])R(?=\s?\d)"  # "R" is the South African rand only when glued to a number
-        rf"|(?i:(?<!\w)(?:{words}|{convertible})(?!\w))|(?<![A-Za-z])(?:{others})(?![A-Za-z])"
+        rf"|(?i:(?<!\w){words_and_codes}(?!\w))|(?<![A-Za-z]){others}(?![A-Za-z])"
     )
+
+
+def _trie(alternatives: list[str], ignore_case: bool = False) -> str:
+    r"""A regex group that matches what ``(?:a|b|…)`` of the literal ``alternatives`` matches, trying them in the
+    same order, with common prefixes written once: ``US$|USD$|UAH`` → ``(?:U(?:S(?:D\$|\$)|AH))``.
+
+    The order is kept because no alternative comes after one of its own prefixes (checked here): among the
+    alternatives that match at one position, which are prefixes of one another, the longer is tried first in both
+    forms. With ``ignore_case`` (for use inside ``(?i:…)``) alternatives are compared in lower case, and one that
+    repeats an earlier one in another case is dropped (it could never be the one that matches).
+    """
+    tree: dict[str, dict] = {}
+    seen: list[str] = []
+    for alternative in alternatives:
+        key = alternative.lower() if ignore_case else alternative
+        if key in seen:
+            continue
+        if any(key.startswith(earlier) for earlier in seen):
+            raise ValueError(f"{alternative!r} comes after a prefix of it: the trie would try it first")
+        seen.append(key)
+        node = tree
+        for char in key:
+            node = node.setdefault(char, {})
+        node[""] = {}  # an alternative ends here
+
+    def group(node: dict[str, dict]) -> str:
+        branches = [re.escape(char) + group(child) for char, child in node.items() if char]
+        if "" in node:
+            branches.append("")  # ending here is tried after every longer alternative
+        return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+
+    return group(tree)
 
 
 @cache
@@ -189,7 +228,7 @@ class _Amount:
 
 def _amounts(text: str) -> list[_Amount]:
     found = []
-    for m in _amount_regex().finditer(text):
+    for m in _amount_matches(text):
         if _NOT_MONEY_AFTER.match(text, m.end()) and not m["post"] and not m["mult"]:
             continue
         mult = m["mult"].lower() if m["mult"] else None
@@ -203,6 +242,27 @@ def _amounts(text: str) -> list[_Amount]:
         stop = m.start("plus") if m["plus"] else m.end()
         found.append(_Amount(value, mult, currency, m.start(), m.end(), bool(m["plus"]), stop))
     return found
+
+
+def _amount_matches(text: str) -> Iterator[re.Match[str]]:
+    """``_amount_regex().finditer(text)``, searching only from just before each next digit.
+
+    Every amount has a digit, and at most ``_max_marker()`` characters (a currency and a space) before its first
+    one; since any digit starts an amount, each search ends within that distance of where it starts.
+    """
+    regex, pos = _amount_regex(), 0
+    while (digit := _HAS_DIGIT.search(text, pos)) is not None:
+        m = regex.search(text, max(pos, digit.start() - _max_marker()))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
+@cache
+def _max_marker() -> int:
+    """The longest text ``(?:{currency})\\s?`` matches before an amount."""
+    return max(map(len, [*_SYMBOLS, *_WORDS, *_iso_codes(), "R"])) + 1
 
 
 _DOLLARS = r"USD|CAD|AUD|NZD|SGD|HKD|MXN"
@@ -495,28 +555,47 @@ def salary_in_text(text: str | None) -> Salary | None:
     text = _clean(text)
     title = len(text) <= _TITLE_MAX and "\n" not in text
     fallback: Salary | None = None
-    heading = ""
-    for line in text.splitlines():
-        line = line.strip()
-        if not line:
+    lines = text.splitlines()
+    folded: list[str] | None = None
+    # Only lines with a digit can be read: they are found in one scan of the text, not line by line.
+    ends = list(itertools.accumulate(map(len, text.splitlines(keepends=True))))
+    for m in _LINE_WITH_DIGIT.finditer(text):
+        i = bisect.bisect_right(ends, m.start())
+        line = lines[i].strip()
+        if folded is None:
+            folded = fold_case(text).splitlines()
+        if not _hint(line, folded[i].strip()):
             continue
-        if _HAS_DIGIT.search(line) and _hint_regex().search(line):
-            for sentence in _sentences(line):
-                reading = _read(sentence, heading, title) if _HAS_DIGIT.search(sentence) else None
-                if reading is not None and reading.worded:
-                    return reading.salary
-                if reading is not None and fallback is None:
-                    fallback = reading.salary
-        heading = line if len(line) <= _HEADING_MAX else ""
+        heading = _heading(lines, i)
+        for sentence in _sentences(line):
+            reading = _read(sentence, heading, title) if _HAS_DIGIT.search(sentence) else None
+            if reading is not None and reading.worded:
+                return reading.salary
+            if reading is not None and fallback is None:
+                fallback = reading.salary
     return fallback
 
 
-_MARKUP_CHARS = str.maketrans("*_`\\", "    ")
+#: From a digit to the end of its line (the line breaks of ``str.splitlines``).
+_LINE_WITH_DIGIT = re.compile(r"\d[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*")
+
+
+def _heading(lines: list[str], i: int) -> str:
+    """The heading of line ``i``: the non-empty line above it when that is short."""
+    for j in range(i - 1, -1, -1):
+        if above := lines[j].strip():
+            return above if len(above) <= _HEADING_MAX else ""
+    return ""
+
+
+_MARKUP_CHARS = "*_`\\"
 
 
 def _clean(text: str) -> str:
     """Markdown emphasis, bracketed notes and 401(k) blanked out, offsets kept."""
-    text = text.translate(_MARKUP_CHARS)
+    for char in _MARKUP_CHARS:
+        if char in text:
+            text = text.replace(char, " ")  # much faster than str.translate on non-ASCII text
     if "[" in text:
         text = _BRACKETS.sub(_blank, text)
     if "401" in text:
@@ -526,9 +605,45 @@ def _clean(text: str) -> str:
     return text
 
 
+# Where a salary may be: a currency symbol, code or word, a multiplier after a digit, a salary word.
+# Currency words and codes and salary words are whole words (``\b…\b``) found by a set lookup of the line's words.
+_HINT_SYMBOL = re.compile(r"[$£€₹¥₩₺₱₪円]")
+_HINT_CODE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{2}\b")  # \b[A-Z]{3}\b, written so that the search can skip ahead
+_HINT_RAND = re.compile(r"R(?<![A-Za-z]R)\s?\d")  # (?<![A-Za-z])R\s?\d, the same
+_HINT_MULTIPLIER = re.compile(r"\d\s?(?:k|lpa|lakhs?|lacs?|crores?)\b")  # in folded text
+_WORD = re.compile(r"\w+")
+_FR = re.compile(r"\bfr\.(?!\w)")  # in folded text: "fr." is the one currency word that is not a word
+_VERGUETUNG = re.compile(r"vergütung\b")  # in folded text
+#: What ``_SALARY_WORDS`` matches, as whole words; it also matches a word with "gehalt" in it, or one that ends
+#: in "vergütung" ("pay band" is "pay" already).
+_SALARY_WORD_LIST = (
+    "salary", "salaries", "salaried", "pay", "paid", "payrate", "base", "compensation", "remuneration", "wage",
+    "wages", "rate", "ote", "earnings", "ctc", "lpa", "stipend", "package", "verguetung", "entgelt", "stundenlohn",
+    "brutto", "salaire", "rémunération", "sueldo", "salario", "salário", "ral", "retribución", "wynagrodzenie",
+    "mzda", "lön", "lønn", "løn", "palkka",
+)
+
+
+@cache
+def _hint_words() -> frozenset[str]:
+    words = {w for w in _WORDS if _WORD.fullmatch(w)}  # "rs." is found as "rs", "fr." by _FR
+    return frozenset(words | {code.lower() for code in _fx_codes()} | set(_SALARY_WORD_LIST))
+
+
+def _hint(line: str, folded: str) -> bool:
+    """Whether ``line`` (``folded`` is ``fold_case(line)``) may state a salary: the same answer as ``_hint_regex``."""
+    return bool(
+        _HINT_SYMBOL.search(line) or _HINT_CODE.search(line) or _HINT_RAND.search(line)
+        or _HINT_MULTIPLIER.search(folded) or not _hint_words().isdisjoint(_WORD.findall(folded))
+        or "gehalt" in folded or ("fr." in folded and _FR.search(folded))
+        or ("vergütung" in folded and _VERGUETUNG.search(folded))
+    )
+
+
 @cache
 def _hint_regex() -> re.Pattern[str]:
-    """Where a salary may be: a currency symbol, code or word, a multiplier after a digit, a salary word."""
+    """``_hint`` as one pattern (slower): a currency symbol, code or word, a multiplier after a digit, a salary
+    word."""
     codes = "|".join(sorted(_fx_codes()))
     words = "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True))
     return re.compile(

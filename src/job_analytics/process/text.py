@@ -86,13 +86,62 @@ def fix_text(value: str | None) -> str | None:
     else:
         broken = len(raw.translate(None, _C0_CONTROLS)) != len(raw)
     if broken or (len(raw) != len(value) and _has_mojibake(raw)):
-        value = _INVISIBLE.sub("", ftfy.fix_text(value, FTFY_CONFIG))
+        value = _INVISIBLE.sub("", _ftfy(value, broken))
     elif len(raw) != len(value):
         if not unicodedata.is_normalized("NFC", value):
             value = unicodedata.normalize("NFC", value)
         if _INVISIBLE_UTF8.search(raw) or any(b[:1] in raw and b in raw for b in _INVISIBLE_UTF8_LITERALS):
             value = _INVISIBLE.sub("", value)
     return value if value and not value.isspace() else None
+
+
+def _ftfy(value: str, broken: bool) -> str:
+    """``ftfy.fix_text(value, FTFY_CONFIG)``, with ftfy called only on the lines that are not printable ASCII.
+
+    ftfy repairs a text line by line (each of its segments ends after a "\\n") and returns a line of ASCII without
+    control characters as it is, so such lines are kept as they are and the others are repaired in runs.
+    """
+    out: list[str] = []
+    run: list[str] = []
+    lines = value.split("\n")
+    last = len(lines) - 1
+    for i, line in enumerate(lines):
+        if i < last:
+            line += "\n"
+        if line.isascii() and not (broken and _C0_CONTROL.search(line)):
+            if run:
+                out.append(ftfy.fix_text("".join(run), FTFY_CONFIG))
+                run = []
+            out.append(line)
+        else:
+            run.append(line)
+    if run:
+        out.append(ftfy.fix_text("".join(run), FTFY_CONFIG))
+    return "".join(out)
+
+
+_C0_CONTROL = re.compile(f"[{re.escape(_C0_CONTROLS.decode('ascii'))}]")
+
+
+#: Characters whose lower case is not one character, or that match an ASCII letter under ``re.IGNORECASE`` but
+#: lower-case to another character: ``fold_case`` writes them as that letter.
+_FOLD_SPECIAL = (("\u0130", "i"), ("\u0131", "i"), ("\u017f", "s"), ("\u212a", "k"))
+
+
+def fold_case(text: str) -> str:
+    """``text`` in lower case, one character for one, for matching in place of ``re.IGNORECASE``.
+
+    A character equals a lower-case letter (ASCII, or one of the accented letters the rules spell) exactly when
+    ``re.IGNORECASE`` matches it with that letter ("K", the Kelvin sign, is "k"; "ı" and "İ" are "i"; "ſ" is "s");
+    word characters, digits, spaces and line breaks stay what they are. So a case-sensitive pattern of lower-case
+    words finds in ``fold_case(text)`` what the same pattern with ``(?i)`` finds in ``text``, at the same offsets,
+    and a lower-case word is in ``fold_case(text)`` when ``(?i)`` would find it in ``text``.
+    ``benchmarks/rules_speed.py --check`` verifies this over all of Unicode.
+    """
+    for char, letter in _FOLD_SPECIAL:
+        if char in text:
+            text = text.replace(char, letter)
+    return text.lower()
 
 
 def _has_mojibake(raw: bytes) -> bool:
