@@ -156,10 +156,10 @@ def measure(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
                 if row is None:
                     continue
                 states = _states_salary(envelope)
-                c["states_salary"] += states
-                c["salary_found_of_stated"] += states and row["salary_min"] is not None
-                c["salary_found"] += row["salary_min"] is not None or row["salary_max"] is not None
                 found = row["salary_min"] is not None or row["salary_max"] is not None
+                c["states_salary"] += states
+                c["salary_found_of_stated"] += states and found
+                c["salary_found"] += found
                 if states != found:
                     what = (f"read {row['salary_min']}-{row['salary_max']} {row['salary_currency']}/"
                             f"{row['salary_period']} from the {row['salary_source']}" if found else "none read")

@@ -342,7 +342,7 @@ def test_jsearch_maps_a_record_raw_but_typed(settings):
         "Harborline Logistics",
     )
     assert (posting.location, posting.is_remote, posting.employment_type) == (
-        "New York, NY, US",
+        "New York, NY, US",  # job_city, job_state, job_country joined
         False,
         "FULLTIME",
     )
@@ -361,7 +361,8 @@ def test_jsearch_maps_a_record_raw_but_typed(settings):
 @pytest.mark.parametrize(
     "change, field, expected",
     [
-        ({"job_location": "New York, NY"}, "location", "New York, NY, US"),  # the country code completes it
+        ({"job_location": "New York, NY"}, "location", "New York, NY"),
+        ({"job_location": "New York, NY", "job_country": "US"}, "default_country", "US"),  # fills a missing country
         ({"job_location": "New York, NY, USA"}, "location", "New York, NY, USA"),
         ({"job_city": None, "job_state": None}, "location", "US"),
         ({"job_city": None, "job_state": None, "job_country": None}, "location", None),

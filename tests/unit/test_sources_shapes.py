@@ -99,26 +99,12 @@ def test_relative_age_is_none_for_anything_else(text):
 
 
 @pytest.mark.parametrize(
-    "location, country, expected",
-    [
-        ("Washington, DC", "US", "Washington, DC, US"),
-        ("Canada", "CA", "Canada"),
-        ("Toronto, ON, Canada", "CA", "Toronto, ON, Canada"),
-        ("New York, NY, USA", "US", "New York, NY, USA"),
-        ("Remote - US", "US", "Remote - US"),
-        ("London", "GB", "London, GB"),
-        ("London, UK", "GB", "London, UK"),
-        ("Berlin, Germany", "DE", "Berlin, Germany"),
-        ("München", "DE", "München, DE"),
-        ("Cancún", "MX", "Cancún, MX"),  # "ca" inside a word is not Canada's code
-        ("Join us in Chicago, IL", "us", "Join us in Chicago, IL, us"),  # a code matches as a code, not a word
-        (None, "US", "US"),
-        ("Stockholm", None, "Stockholm"),
-        ("Stockholm", "", "Stockholm"),
-    ],
+    "value, expected",
+    [("US", "US"), ("us", "US"), (" de ", "DE"), ("USA", "US"), ("GBR", "GB"), ("XX", None), ("Germany", None),
+     ("", None), (None, None), (7, None)],
 )
-def test_with_country_appends_the_code_only_when_the_text_lacks_it(location, country, expected):
-    assert fields.with_country(location, country) == expected
+def test_a_records_own_country_field_is_read_as_an_iso_code(value, expected):
+    assert fields.country_code(value) == expected
 
 
 # -- jsearch: 2025–2026 records ------------------------------------------------------------------------------------
@@ -192,9 +178,11 @@ JSEARCH_2025 = {
         ({"job_is_remote": None, "work_arrangement": "Hybrid"}, "is_remote", False),
         ({"job_is_remote": None, "work_arrangement": None}, "is_remote", None),
         ({"job_is_remote": True, "work_arrangement": "on-site"}, "is_remote", True),  # the flag wins
-        ({}, "location", "Chicago, IL, US"),
+        ({}, "location", "Chicago, IL"),
+        ({}, "default_country", "US"),  # job_country fills the country only where the text names none
         ({"job_location": "Canada", "job_country": "CA"}, "location", "Canada"),
-        ({"job_location": "München", "job_country": "DE"}, "location", "München, DE"),
+        ({"job_location": "München", "job_country": "DE"}, "location", "München"),
+        ({"job_location": "München", "job_country": "DE"}, "default_country", "DE"),
         ({"job_location": None}, "location", "Chicago, Illinois, US"),
     ],
 )
@@ -516,11 +504,12 @@ def test_lever_maps_a_2020_posting_without_the_newer_fields(settings):
 @pytest.mark.parametrize(
     "change, field, expected",
     [
-        ({"country": "US", "categories": {"location": "New York, NY"}}, "location", "New York, NY, US"),
-        ({"country": "GB", "categories": {"location": "London"}}, "location", "London, GB"),
+        ({"country": "US", "categories": {"location": "New York, NY"}}, "default_country", "US"),
+        ({"country": "GB", "categories": {"location": "London"}}, "default_country", "GB"),
+        ({"country": "US", "categories": {"location": "Oslo, Norway"}}, "location", "Oslo, Norway"),  # text wins
         ({"country": "US", "categories": {"location": "Remote - US"}}, "location", "Remote - US"),
         ({"categories": {"allLocations": ["Berlin", "Munich"]}}, "location", "Berlin; Munich"),
-        ({"categories": {}, "country": "SE"}, "location", "SE"),
+        ({"categories": {}, "country": "SE"}, "default_country", "SE"),
         ({"categories": {}}, "location", None),
         ({"workplaceType": "onsite"}, "is_remote", False),
         ({"workplaceType": "remote"}, "is_remote", True),
@@ -754,7 +743,8 @@ def test_recorded_2026_payloads_hold_what_each_mapper_must_read(served_2026):
         "vor 3 Tagen",
     ]
     assert jsearch["rtUypcS3WeRmIQr0AAAAAA=="].location == "Canada"
-    assert jsearch["E4kF3_QfNaKC-JDSAAAAAA=="].location == "Washington, DC, US"
+    assert jsearch["E4kF3_QfNaKC-JDSAAAAAA=="].location == "Washington, DC"
+    assert jsearch["E4kF3_QfNaKC-JDSAAAAAA=="].default_country == "US"
 
     greenhouse = postings("greenhouse")
     assert _salary(greenhouse["7123456003"]) == (172800.0, 297000.0, "USD", "year")
@@ -769,7 +759,8 @@ def test_recorded_2026_payloads_hold_what_each_mapper_must_read(served_2026):
     assert (greenhouse["7995153"].is_remote, greenhouse["7946288"].is_remote) == (False, True)
 
     lever = postings("lever")
-    assert lever["88499546-e9f7-4403-87a5-240050bd7c5b"].location == "New York, NY, US"
+    assert lever["88499546-e9f7-4403-87a5-240050bd7c5b"].location == "New York, NY"
+    assert lever["88499546-e9f7-4403-87a5-240050bd7c5b"].default_country == "US"
     assert lever["66acb66f-de37-4d95-a353-874db92838ef"].salary_text.endswith("£90,000 per year.")
     old = lever["c4e2d1ef-6b8f-4c2d-9f30-1b2c3d4e5f60"]
     assert (old.employment_type, old.is_remote, old.posted_at.year) == (None, None, 2021)

@@ -8,7 +8,8 @@ Where each field comes from, in order of preference (the source's own fields fir
 - salary: the structured fields, else the source's salary text (``salary_source = "field"``), else a salary
   statement in the description (``"description"``), else in the title (``"title"``); its currency, when the record
   gives none, is the official currency of the posting's country (``currency_inferred``);
-- country: the location text, else the board's own country (``country_from_board``: Arbeitnow is German);
+- country: the location text, else the record's own country field or the board's country (``country_from_board``:
+  JSearch ``job_country``, Lever ``country``; Arbeitnow is German);
 - employment type: the structured field, else the title, tags and description (``employment_type_from_text``);
 - posted_at: the source's timestamp, else its relative text ("3 days ago") read against the record's fetch time
   (``posted_at_relative``), else null — never invented.

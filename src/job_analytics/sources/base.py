@@ -50,8 +50,9 @@ class RawPosting:
     #: a relative posting time as the API shows it ("3 days ago", "30+ days ago"), sent when no timestamp is;
     #: silver reads it against the record's fetch time (``fields.relative_age``) and notes ``posted_at_relative``
     posted_text: str | None = None
-    #: the board's own country (ISO 3166-1 alpha-2: Arbeitnow is a German board), used by silver only when the
-    #: location text names no country, and noted ``country_from_board``
+    #: the record's own country field (JSearch ``job_country``, Lever ``country``) or the board's country (ISO 3166-1
+    #: alpha-2: Arbeitnow is a German board), used by silver only when the location text names no country, and
+    #: noted ``country_from_board``; where the two disagree the text wins
     default_country: str | None = None
 
 

@@ -126,48 +126,16 @@ def relative_age(text: str) -> timedelta | None:
     return count * _UNITS[_UNIT_WORDS[match["unit"]]]
 
 
-def with_country(location: str | None, country: Any) -> str | None:
-    """The location text, with the record's own country (an ISO 3166-1 code) appended when the text does not
-    already name it: ``"Washington, DC"`` + ``US`` → ``"Washington, DC, US"``; ``"Toronto, ON, Canada"`` + ``CA``
-    stays as sent. Only the code alone when there is no text."""
-    code = text(country)
+def country_code(value: Any) -> str | None:
+    """A record's own country field as ISO 3166-1 alpha-2 (``"US"``, ``"usa"`` → ``US``); None when missing or not
+    a country code. Silver uses it only where the location text names no country (``RawPosting.default_country``):
+    when text and code disagree ("Oslo, Norway" with ``US``, a company's default), the text wins."""
+    code = text(value)
     if code is None:
-        return location
-    code = code.strip()
-    if not location:
-        return code
-    country_info = pycountry.countries.get(alpha_2=code.upper()) if len(code) == 2 else None
-    names = {code.upper()}
-    if country_info is not None:
-        names |= {country_info.alpha_3, country_info.name}
-        names |= {
-            getattr(country_info, k) for k in ("common_name", "official_name") if hasattr(country_info, k)
-        }
-    names |= _SHORT_NAMES.get(code.upper(), set())
-    for name in names:
-        # codes and abbreviations match as written ("CA" is not the "ca" of "Cancún"), names in any case
-        flags = 0 if name.isupper() else re.IGNORECASE
-        if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", location, flags):
-            return location
-    return f"{location}, {code}"
+        return None
+    code = code.strip().upper()
+    found = (pycountry.countries.get(alpha_2=code) if len(code) == 2
+             else pycountry.countries.get(alpha_3=code) if len(code) == 3 else None)
+    return found.alpha_2 if found is not None else None
 
 
-#: everyday names boards use that ISO's names do not hold
-_SHORT_NAMES = {
-    "US": {"USA", "U.S.", "United States", "America"},
-    "GB": {
-        "UK",
-        "U.K.",
-        "United Kingdom",
-        "Great Britain",
-        "England",
-        "Scotland",
-        "Wales",
-        "Northern Ireland",
-    },
-    "DE": {"Deutschland"},
-    "AT": {"Österreich"},
-    "CH": {"Schweiz", "Suisse", "Svizzera"},
-    "NL": {"Netherlands", "Nederland", "Holland"},
-    "KR": {"South Korea", "Korea"},
-}

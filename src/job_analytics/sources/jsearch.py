@@ -111,6 +111,7 @@ class JSearch(Source):
             url=fields.text(raw.get("job_apply_link")),
             posted_at=posted_at,
             posted_text=None if posted_at else fields.text(raw.get("job_posted_at")),
+            default_country=fields.country_code(raw.get("job_country")),
         )
 
 
@@ -137,10 +138,10 @@ def _employment_type(raw: dict) -> str | None:
 
 
 def _location(raw: dict) -> str | None:
-    """``job_location`` when sent, else city, state and country (an ISO code) joined as the board shows them; the
-    country code is added to a ``job_location`` that does not name its country ("Washington, DC" → "…, US")."""
+    """``job_location`` when sent, else city, state and country (an ISO code) joined as the board shows them
+    (``job_country`` also fills the country where the text names none: ``default_country``)."""
     named = fields.text(raw.get("job_location"))
     if named:
-        return fields.with_country(named, raw.get("job_country"))
+        return named
     parts = [fields.text(raw.get(k)) for k in ("job_city", "job_state", "job_country")]
     return ", ".join(p for p in parts if p) or None

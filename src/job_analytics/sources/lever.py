@@ -65,7 +65,8 @@ class Lever(Source):
             source_job_id=job_id,
             title=title,
             company=site_name(url),
-            location=fields.with_country(_location(categories), raw.get("country")),
+            location=_location(categories),
+            default_country=fields.country_code(raw.get("country")),  # where the text names no country
             is_remote=_REMOTE.get(workplace.lower()) if isinstance(workplace, str) else None,
             employment_type=fields.text(categories.get("commitment")),  # "Full-time", "Contract", "Intern", …
             salary_min=fields.amount(salary.get("min")),
