@@ -60,8 +60,11 @@ def _assert_lake_holds_the_day(day: date) -> None:
 
     iso = day.isoformat()
     bronze = _keys(BUCKETS["bronze"])
-    assert f"bronze/source=demo/ingest_date={iso}/part-00000.jsonl.gz" in bronze
-    assert f"bronze/source=demo/ingest_date={iso}/_manifest.json" in bronze
+    prefix = f"bronze/source=demo/ingest_date={iso}/"
+    parts = [k for k in bronze if k.startswith(prefix + "part-") and k.endswith(".jsonl.gz")]
+    assert len(parts) == 1, bronze  # one attempt, written once
+    attempt = parts[0][len(prefix + "part-"):-len(".jsonl.gz")]
+    assert f"{prefix}_manifest-{attempt}.json" in bronze and f"{prefix}_manifest.json" in bronze
     silver = _keys(BUCKETS["silver"])
     assert f"silver/jobs/ingest_date={iso}/part-00000.parquet" in silver
     assert f"silver/quarantine/ingest_date={iso}/part-00000.parquet" in silver
@@ -115,13 +118,20 @@ def test_rerun_replaces_partitions_in_place(s3_lake, tmp_path):
     from job_analytics.settings import Settings
 
     settings = Settings(_env_file=None)
-    ingest.run(settings, DAY)
+    assert ingest.run(settings, DAY)["reused"] == []
+    bronze = _keys(BUCKETS["bronze"])
+    assert ingest.run(settings, DAY)["reused"] == ["demo"]  # the day's complete scrape is re-used
+    assert _keys(BUCKETS["bronze"]) == bronze
     first = silver.run(settings, DAY)
     before = _keys(BUCKETS["silver"])
     second = silver.run(settings, DAY)
     assert _keys(BUCKETS["silver"]) == before
     assert {k: first[k] for k in ("silver_rows", "quarantined")} == {k: second[k] for k in ("silver_rows",
                                                                                           "quarantined")}
+    ingest.run(settings, DAY, rescrape=True)  # on S3 too, a forced re-fetch adds a part beside the first
+    parts = [k for k in _keys(BUCKETS["bronze"]) if k.startswith(f"bronze/source=demo/ingest_date={DAY}/part-")]
+    assert len(parts) == 2 and set(bronze) < set(_keys(BUCKETS["bronze"]))
+    assert silver.run(settings, DAY)["bronze_records"] == 2 * first["bronze_records"]
 
 
 def test_dag_green_on_s3_lake(s3_lake, airflow_env):
