@@ -264,19 +264,12 @@ def s3_storage_options(settings: Any) -> dict[str, Any]:
 
 
 def write_bytes_atomic(path: Path, data: bytes) -> None:
+    """Write ``path`` whole: readers see the old file or the new one."""
     if is_remote(path):
         path.write_bytes(data)  # one PUT: readers see the old object or the new one
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; lake files are meant to be read by other users/services
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    # mkstemp makes 0600; lake files are meant to be read by other users/services
+    _from_temporary(path, data, 0o644, lambda tmp: os.replace(tmp, path))
 
 
 def write_bytes_once(path: Path, data: bytes) -> None:
@@ -289,13 +282,19 @@ def write_bytes_once(path: Path, data: bytes) -> None:
             raise FileExistsError(str(path))
         path.write_bytes(data)
         return
+    _from_temporary(path, data, 0o444, lambda tmp: os.link(tmp, path))  # read-only: never written again
+
+
+def _from_temporary(path: Path, data: bytes, mode: int, publish: Callable[[str], Any]) -> None:
+    """``data`` written to a temporary file beside ``path``, given ``mode``, then ``publish``ed under its name;
+    the temporary file never outlives the call."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, 0o444)  # read-only: a landed part is never written again
-        os.link(tmp, path)
+        os.chmod(tmp, mode)
+        publish(tmp)
     finally:
         Path(tmp).unlink(missing_ok=True)
 

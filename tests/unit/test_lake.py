@@ -41,3 +41,15 @@ def test_run_summary_round_trip_is_stamped(tmp_path):
     summary = lake.read_run_summary(date(2024, 1, 1), "scrape")
     assert summary["records"] == 3 and "finished_at" in summary
     assert lake.read_run_summary(date(2024, 1, 2), "scrape") is None
+
+
+def test_a_bronze_part_is_written_once_and_never_replaced(tmp_path):
+    from job_analytics.lake import write_bytes_once
+
+    part = tmp_path / "bronze" / "part-a.jsonl.gz"
+    write_bytes_once(part, b"first")
+    with pytest.raises(FileExistsError):
+        write_bytes_once(part, b"second")
+    assert part.read_bytes() == b"first"
+    assert not (part.stat().st_mode & 0o222)  # read-only
+    assert [p.name for p in part.parent.iterdir()] == ["part-a.jsonl.gz"]  # no temporary file left
