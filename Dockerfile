@@ -36,6 +36,7 @@ COPY --chown=airflow:0 src ./src
 COPY --chown=airflow:0 dbt ./dbt
 COPY --chown=airflow:0 scripts ./scripts
 COPY --chown=airflow:0 config ./config
+COPY --chown=airflow:0 deploy ./deploy
 RUN pip install --no-cache-dir --no-deps -e . \
  && mkdir -p data/lake \
  && chmod -R g+w ${JOB_ANALYTICS_HOME}

@@ -7,11 +7,13 @@ UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen --env-file .env
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
 
-.PHONY: help setup demo test lint clean compose-up
+.PHONY: help setup demo test lint clean compose-up stack stack-down
 
 help:
 	@echo "make demo   set up, then run job_analytics_dag for $(DEMO_DATE) under Airflow on the bundled demo data"
 	@echo "make test   set up, then run all tests"
+	@echo "make stack  set up, then start the deployed services as local processes (UI on :8080, airflow/airflow;"
+	@echo "            MONITORING=1 adds Pushgateway + Prometheus); make stack-down stops them"
 	@echo "make lint   ruff"
 
 setup: .env
@@ -48,6 +50,20 @@ lint:
 clean:
 	rm -rf data/lake .airflow .cache dbt/target dbt/logs logs
 
+# The docker-compose services as local processes (deploy/stack.sh runs deploy/entrypoint.sh, as compose does):
+# PostgreSQL, init, api-server on :8080, scheduler, dag-processor, triggerer; state in data/stack, logs in logs/.
+stack: setup
+	deploy/stack.sh up
+
+stack-down:
+	deploy/stack.sh down
+
 # The docker-compose deployment (docs/deployment.md): PostgreSQL metadata, LocalExecutor, UI on :8080.
 compose-up: .env
 	docker-compose up airflow-init && docker-compose up -d
+
+.PHONY: mutation
+MODULES ?=
+# Mutation score per rule module (mutmut, each module in a temporary copy of the repo); not part of `make test`.
+mutation: setup
+	$(RUN) python scripts/mutation.py $(MODULES) --survivors

@@ -15,7 +15,7 @@ import sys
 import time
 from datetime import UTC, date, datetime
 
-from job_analytics.errors import JobAnalyticsError
+from job_analytics.errors import ConfigError, JobAnalyticsError
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +42,11 @@ def main(argv: list[str] | None = None) -> int:
     from job_analytics import pipeline
     from job_analytics.settings import Settings
 
-    settings = Settings()
+    try:
+        settings = Settings()
+    except ConfigError as exc:  # a bad environment variable: one line naming it, exit 2 (a usage error)
+        print(f"job-analytics {args.command}: {exc}", file=sys.stderr)
+        return 2
     started = time.monotonic()
     try:
         if args.command == "run":

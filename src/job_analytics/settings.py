@@ -10,9 +10,19 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, BaseModel, BeforeValidator, Field, SecretStr, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+)
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, NoDecode, PydanticBaseSettingsSource, SettingsConfigDict
+
+from job_analytics.errors import ConfigError
 
 PREFIX = "JOB_ANALYTICS_"
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -150,6 +160,12 @@ class Settings(BaseSettings):
     retention_days: int = 90
     maintenance_dry_run: bool = True
 
+    def __init__(self, **values: object) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise ConfigError(describe_invalid(exc, type(self))) from None
+
     @field_validator(
         "sources", "remotive_categories", "greenhouse_boards", "lever_companies", "jsearch_queries",
         "jsearch_countries", mode="before",
@@ -189,3 +205,19 @@ class Settings(BaseSettings):
         if "://" in self.lake_url:
             return self.lake_url.rstrip("/")
         return str(Path(self.lake_url).expanduser().resolve())
+
+
+def describe_invalid(error: ValidationError, settings_cls: type[BaseSettings]) -> str:
+    """One line per bad setting: the variable, what was given (never a secret's value) and what is allowed."""
+    lines = []
+    for item in error.errors(include_url=False):
+        name = str(item["loc"][0]) if item["loc"] else ""
+        field = settings_cls.model_fields.get(name)
+        variable = PREFIX + name.upper()
+        if field is not None and isinstance(field.validation_alias, AliasChoices):
+            variable = str(field.validation_alias.choices[0])
+        secret = field is not None and "SecretStr" in str(field.annotation)
+        given = "<hidden>" if secret else repr(item.get("input"))
+        allowed = item["msg"].removeprefix("Input should be ").removeprefix("Value error, ")
+        lines.append(f"invalid setting {variable}={given}: expected {allowed}")
+    return "; ".join(lines)

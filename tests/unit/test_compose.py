@@ -21,7 +21,8 @@ SERVICES = COMPOSE["services"]
 DOCKERFILE = (REPO / "Dockerfile").read_text()
 AIRFLOW_SERVICES = ["airflow-init", "airflow-webserver", "airflow-apiserver", "airflow-scheduler",
                     "airflow-dag-processor", "airflow-triggerer"]
-LONG_RUNNING = ["postgres", *AIRFLOW_SERVICES[1:], "minio"]
+LONG_RUNNING = ["postgres", *AIRFLOW_SERVICES[1:], "minio", "pushgateway", "prometheus", "grafana"]
+ENTRYPOINT = (REPO / "deploy/entrypoint.sh").read_text()
 # Folders the deployment creates at run time (airflow-init makes them); git ignores them.
 RUNTIME_DIRS = {"logs", "data/lake"}
 
@@ -53,10 +54,18 @@ def test_airflow_3_components_on_postgres_with_the_local_executor():
     for name in [*AIRFLOW_SERVICES, "postgres"]:
         assert name in SERVICES
     assert SERVICES["postgres"]["image"].startswith("postgres:16")
+    # Each service runs deploy/entrypoint.sh <service>, the script `make stack` runs too (one definition).
     commands = {name: SERVICES[name].get("command") for name in AIRFLOW_SERVICES[1:]}
-    assert commands == {"airflow-webserver": "api-server --apps core", "airflow-apiserver": "api-server --apps execution",
+    assert commands == {"airflow-webserver": "webserver", "airflow-apiserver": "apiserver",
                         "airflow-scheduler": "scheduler", "airflow-dag-processor": "dag-processor",
                         "airflow-triggerer": "triggerer"}
+    for name, service in commands.items():
+        assert SERVICES[name]["entrypoint"] == ["/opt/job-analytics/deploy/entrypoint.sh"], name
+        assert SERVICES[name]["healthcheck"]["test"] == ["CMD", "/opt/job-analytics/deploy/entrypoint.sh", "health",
+                                                         service], name
+    assert "webserver)     exec airflow api-server --apps core" in ENTRYPOINT
+    assert "apiserver)     exec airflow api-server --apps execution" in ENTRYPOINT
+    assert 'scheduler)     exec python3 "$HERE/preload.py" scheduler' in ENTRYPOINT
     assert any(p.endswith(":8080") for p in SERVICES["airflow-webserver"]["ports"])
     for name in AIRFLOW_SERVICES:
         env = SERVICES[name]["environment"]
@@ -69,7 +78,9 @@ def test_airflow_3_components_on_postgres_with_the_local_executor():
 
 
 def test_init_migrates_creates_the_login_and_the_connections():
-    script = SERVICES["airflow-init"]["command"][-1]
+    assert "/opt/job-analytics/deploy/entrypoint.sh init" in SERVICES["airflow-init"]["command"][-1]
+    script = ENTRYPOINT[ENTRYPOINT.index("init() {"):]
+    script = script[:script.index("\n}\n")]
     assert "airflow db migrate" in script
     assert "_AIRFLOW_WWW_USER_USERNAME" in script and "_AIRFLOW_WWW_USER_PASSWORD" in script
     assert "scripts/init_connections.py" in script and "config/connections.yaml" in script
@@ -88,10 +99,12 @@ def test_long_running_services_have_healthchecks_and_dependencies_exist():
             assert dependency in SERVICES, f"{name} depends on unknown {dependency}"
 
 
-def test_minio_is_optional():
+def test_minio_and_monitoring_are_optional():
     assert SERVICES["minio"]["profiles"] == ["minio"] and SERVICES["minio-init"]["profiles"] == ["minio"]
+    for name in ["pushgateway", "prometheus", "grafana"]:
+        assert SERVICES[name]["profiles"] == ["monitoring"], name
     for name in AIRFLOW_SERVICES:
-        assert "minio" not in SERVICES[name].get("depends_on", {})
+        assert not {"minio", "pushgateway", "prometheus", "grafana"} & set(SERVICES[name].get("depends_on", {}))
 
 
 def test_dags_logs_and_lake_are_mounted():
