@@ -11,8 +11,8 @@ import pytest
 
 from job_analytics import ingest
 from job_analytics.errors import ConservationError, MissingInputError
-from job_analytics.process import engine_duckdb
 from job_analytics.lake import Lake
+from job_analytics.process import engine_duckdb
 from job_analytics.process.silver import run
 from job_analytics.settings import Settings
 
