@@ -330,23 +330,25 @@ def partition_index(source: str, day: date, landed: list[dict[str, Any]]) -> dic
     }
 
 
-def _land(partition: Any, manifest: dict[str, Any], lines: list[bytes]) -> None:
-    """Write one attempt: its part, then its manifest (both written once), then the partition's index. A partition
-    in the old layout first gets its manifest kept as the legacy attempt's own, so the index never loses it."""
+def _land(partition: Any, day: date, landed: list[dict[str, Any]], manifest: dict[str, Any],
+          lines: list[bytes]) -> dict[str, Any]:
+    """Write one attempt: its part, then its manifest (both written once), then the partition's index, which it
+    returns. ``landed`` are the attempts found before this one; a partition in the old layout first gets its manifest
+    kept as the legacy attempt's own, so the index never loses it. The index is built from a fresh listing, so an
+    attempt landed meanwhile by another run is in it too."""
     legacy = partition / attempt_manifest_file(LEGACY_ATTEMPT)
-    old = [m for m in attempts(partition) if m["attempt"] == LEGACY_ATTEMPT]
-    if old and not legacy.exists():
-        write_bytes_once(legacy, (json.dumps(old[0], indent=2, sort_keys=True, default=str) + "\n").encode())
+    if landed and landed[0]["attempt"] == LEGACY_ATTEMPT and not legacy.exists():
+        write_bytes_once(legacy, _json_bytes(landed[0]))
     if lines:
         write_bytes_once(partition / manifest["files"][0], gzip.compress(b"".join(lines), mtime=0))
-    write_bytes_once(partition / attempt_manifest_file(manifest["attempt"]),
-                     (json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n").encode())
-    write_json_atomic(partition / MANIFEST_FILE, partition_index(manifest["source"], _day(manifest),
-                                                                 attempts(partition)))
+    write_bytes_once(partition / attempt_manifest_file(manifest["attempt"]), _json_bytes(manifest))
+    index = partition_index(manifest["source"], day, attempts(partition))
+    write_json_atomic(partition / MANIFEST_FILE, index)
+    return index
 
 
-def _day(manifest: dict[str, Any]) -> date:
-    return date.fromisoformat(manifest["ingest_date"])
+def _json_bytes(obj: Any) -> bytes:
+    return (json.dumps(obj, indent=2, sort_keys=True, default=str) + "\n").encode()
 
 
 def _scrape_source(name: str, settings: Any, lake: Lake, day: date, rescrape: bool = False) -> dict[str, Any]:
@@ -388,9 +390,8 @@ def _scrape_source(name: str, settings: Any, lake: Lake, day: date, rescrape: bo
         "incremental": source.cursor.manifest() if source.cursor else None,
         "files": [part_file(attempt)] if scrape.lines else [],
     }
-    _land(partition, manifest, scrape.lines)
-    manifest = {**manifest, "reused": False, "partition": str(partition),
-                "bronze_records": sum(m.get("records", 0) for m in attempts(partition))}
+    index = _land(partition, day, landed, manifest, scrape.lines)
+    manifest = {**manifest, "reused": False, "partition": str(partition), "bronze_records": index["records"]}
     if not scrape.errors and not scrape.capped:  # bronze is in place: only now may the state advance
         try:
             scrape_state.record_run(

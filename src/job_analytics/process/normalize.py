@@ -214,7 +214,7 @@ def normalize(posting: RawPosting, *, source: str, ingest_date: date,
     if title is None:
         raise BadRecord("missing_title", repr(posting.title)[:80])
     company = clean_title(fix_text(posting.company))
-    description = fix_text(html_to_text(fix_text(posting.description_html)))
+    description = html_to_text(fix_text(posting.description_html))  # its output is repaired text already
     tags = [tag for tag in (fix_text(t) for t in posting.tags) if tag]
     location = parse_location(fix_text(posting.location), remote_hint=posting.is_remote)
     country_code = location.country_code
