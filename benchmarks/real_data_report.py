@@ -21,15 +21,12 @@ import json
 import re
 import sys
 import tempfile
-import threading
 from collections import Counter, defaultdict
 from datetime import date
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import duckdb
-import httpx
 
 REPO = Path(__file__).resolve().parents[1]
 ROOTS = {  # label: (recordings roots, first match wins; the boards and sites they hold)
@@ -47,39 +44,15 @@ _PAY = r"salary|pay|compensation|gehalt|vergütung|stipend|ctc|per annum|per yea
 _STATES = re.compile(rf"(?is)(?:{_PAY}).{{0,80}}(?:{_MONEY})|(?:{_MONEY}).{{0,60}}(?:{_PAY})")
 
 
-def serve(roots: list[Path]) -> tuple[ThreadingHTTPServer, str]:
-    from job_analytics.sources.replay import ReplayTransport
-
-    transports = [ReplayTransport(root) for root in roots]
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:
-            request = httpx.Request("GET", f"http://local{self.path}")
-            for transport in transports:
-                response = transport.handle_request(request)
-                if response.status_code == 200:
-                    break
-            self.send_response(response.status_code)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(response.content)
-
-        def log_message(self, *args: Any) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server, f"http://127.0.0.1:{server.server_port}"
-
-
 def run_root(roots: list[Path], extra: dict[str, str], lake: Path) -> dict[str, Any]:
     from pydantic import SecretStr
 
     from job_analytics import ingest
     from job_analytics.process import silver
     from job_analytics.settings import Settings
+    from job_analytics.sources.replay import serve_recordings
 
-    server, base = serve(roots)
+    server, base = serve_recordings(roots)
     try:
         settings = Settings(
             _env_file=None, lake_url=str(lake), sources=LIVE, rapidapi_key=SecretStr("report-key"),

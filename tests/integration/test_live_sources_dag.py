@@ -4,15 +4,12 @@ from __future__ import annotations
 
 import gzip
 import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import duckdb
-import httpx
 import pytest
 
-from job_analytics.sources.replay import ReplayTransport
+from job_analytics.sources.replay import serve_recordings
 from tests.conftest import REPO, dags_test
 
 pytestmark = pytest.mark.integration
@@ -24,28 +21,9 @@ SECRET = "rk-test-7f3a9c0e5b1d"
 @pytest.fixture(scope="module")
 def api_server():
     """Serves recordings over real HTTP on 127.0.0.1 (the replay transport's file naming) and logs headers."""
-    transports = [ReplayTransport(root) for root in ROOTS]
     seen: list[dict] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_GET(self):
-            seen.append({"path": self.path, "headers": dict(self.headers)})
-            request = httpx.Request("GET", f"http://local{self.path}")
-            for transport in transports:
-                response = transport.handle_request(request)
-                if response.status_code == 200:
-                    break
-            self.send_response(response.status_code)
-            self.send_header("Content-Type", "application/json")
-            self.end_headers()
-            self.wfile.write(response.content)
-
-        def log_message(self, *args):
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", seen
+    server, base = serve_recordings(ROOTS, seen)
+    yield base, seen
     server.shutdown()
 
 

@@ -9,7 +9,10 @@ so a recording may hold exactly the broken payload a test wants.
 from __future__ import annotations
 
 import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qsl, quote, unquote
 
 import httpx
@@ -35,3 +38,31 @@ class ReplayTransport(httpx.BaseTransport):
             body = json.dumps({"error": "no recording", "path": request.url.path}).encode()
             return httpx.Response(404, headers={"Content-Type": "application/json"}, content=body)
         return httpx.Response(200, headers={"Content-Type": "application/json"}, content=file.read_bytes())
+
+
+def serve_recordings(roots: list[Path], seen: list[dict] | None = None) -> tuple[ThreadingHTTPServer, str]:
+    """Recordings over real HTTP on 127.0.0.1 (a thread; ``server.shutdown()`` stops it), for running the live
+    sources against them: the first root holding a recording answers, else 404. Each request's path and headers are
+    appended to ``seen`` when given. Returns the server and its base URL."""
+    transports = [ReplayTransport(root) for root in roots]
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            if seen is not None:
+                seen.append({"path": self.path, "headers": dict(self.headers)})
+            request = httpx.Request("GET", f"http://local{self.path}")
+            for transport in transports:
+                response = transport.handle_request(request)
+                if response.status_code == 200:
+                    break
+            self.send_response(response.status_code)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(response.content)
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_port}"
