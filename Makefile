@@ -6,6 +6,7 @@ DEMO_DATE ?= 2024-01-01
 UV := $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 RUN := $(UV) run --frozen --env-file .env
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY := False
+export AIRFLOW__OPENLINEAGE__NAMESPACE ?= job_analytics
 
 .PHONY: help setup demo test lint clean compose-up stack stack-down
 
@@ -31,15 +32,9 @@ setup: .env
 	    -e 's|^JOB_ANALYTICS_LAKE_URL=.*|JOB_ANALYTICS_LAKE_URL=$(CURDIR)/data/lake|' \
 	    .env.example > .env
 
+# One progress line per task on the terminal; Airflow's whole log in logs/demo-<date>.log (scripts/demo.py).
 demo: setup
-	$(RUN) airflow dags test job_analytics_dag $(DEMO_DATE)
-	@lake=$$(grep -E '^JOB_ANALYTICS_LAKE_URL=' .env | cut -d= -f2-); \
-	 echo ""; \
-	 echo "Demo run for $(DEMO_DATE) done. Look at:"; \
-	 echo "  dashboard     $$lake/dashboard/index.html"; \
-	 echo "  catalog       $(UV) run python -c \"import duckdb; print(duckdb.connect('$$lake/catalog/job_analytics.duckdb', read_only=True).sql('select * from agg_daily_postings limit 10'))\""; \
-	 echo "  run summaries $$lake/runs/$(DEMO_DATE)/   quality results $$lake/quality/$(DEMO_DATE)/"; \
-	 echo "  notification  $$lake/notifications/$(DEMO_DATE)/"
+	$(RUN) python scripts/demo.py $(DEMO_DATE)
 
 test: setup
 	$(RUN) pytest

@@ -115,7 +115,10 @@ def job_analytics_dag():
         ),
         # CUSTOM parses the project's files without running dbt, so parsing this DAG stays cheap;
         # BUILD runs each model with its tests (`dbt build --select <model>`) in one task.
-        render_config=RenderConfig(load_method=LoadMode.CUSTOM, test_behavior=TestBehavior.BUILD),
+        # The models build the candidate warehouse, which the gate may refuse: they emit no assets of their own.
+        # Gold's asset event comes from update_catalog, once the gate has passed (LAKE above).
+        render_config=RenderConfig(load_method=LoadMode.CUSTOM, test_behavior=TestBehavior.BUILD,
+                                   emit_datasets=False),
         operator_args={"install_deps": False},
     )
 
