@@ -23,6 +23,7 @@ it no longer holds are deleted. The seed's ``S3_BRONZE_BUCKET`` / ``S3_SILVER_BU
 
 from __future__ import annotations
 
+import glob
 import json
 import os
 import re
@@ -317,6 +318,11 @@ def staged_dir(final: Path) -> Iterator[Path]:
             _upload_replacing(Path(tmp), final)
         return
     final.parent.mkdir(parents=True, exist_ok=True)
+    # A writer killed mid-write (SIGKILL, OOM, a lost host) leaves its hidden staging folder behind: readers
+    # never see it (globs name `ingest_date=*`, not `.ingest_date=…`), and the partition's next writer removes it.
+    for leftover in final.parent.glob(f".{glob.escape(final.name)}.*-*"):
+        if leftover.is_dir() and leftover.name.split(".")[-1].startswith(("staging-", "old-")):
+            shutil.rmtree(leftover, ignore_errors=True)
     stage = final.parent / f".{final.name}.staging-{uuid.uuid4().hex[:8]}"
     stage.mkdir()
     try:

@@ -35,6 +35,20 @@ def test_staged_dir_keeps_old_partition_on_error(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["p"]
 
 
+def test_staged_dir_removes_what_a_killed_writer_left(tmp_path):
+    """A SIGKILLed writer runs no cleanup: its hidden staging folder stays until the partition's next writer."""
+    final = tmp_path / "ingest_date=2024-01-01"
+    (tmp_path / ".ingest_date=2024-01-01.staging-dead0001").mkdir()
+    (tmp_path / ".ingest_date=2024-01-01.staging-dead0001" / "part-0.parquet").write_text("half")
+    (tmp_path / ".ingest_date=2024-01-01.old-dead0002").mkdir()
+    (tmp_path / ".ingest_date=2024-01-02.staging-other003").mkdir()  # another partition's writer: not ours
+    with staged_dir(final) as stage:
+        (stage / "a").write_text("1")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".ingest_date=2024-01-02.staging-other003",
+                                                          "ingest_date=2024-01-01"]
+    assert [p.name for p in final.iterdir()] == ["a"]
+
+
 def test_run_summary_round_trip_is_stamped(tmp_path):
     lake = Lake(tmp_path)
     lake.write_run_summary(date(2024, 1, 1), "scrape", {"records": 3})
