@@ -11,8 +11,8 @@ Built from the stages' run summaries (``runs/<d>/<stage>.json``) and the publish
 
 Format and transport — one choice, documented here: the **Prometheus text exposition format**, always written to
 ``metrics/<d>.prom`` and ``metrics/latest.prom`` (node_exporter's textfile collector can read the latter), and,
-when a receiver is configured, sent with the **Pushgateway protocol**: ``PUT <base>/metrics/job/job_analytics/day/<d>``
-with the same text as body. PUT replaces that day's whole group, so a re-run or backfill of a date overwrites its
+when a receiver is configured, sent with the **Pushgateway protocol** (prometheus_client's ``push_to_gateway``):
+``PUT <base>/metrics/job/job_analytics/day/<d>`` with the same text as body. PUT replaces that day's whole group, so a re-run or backfill of a date overwrites its
 metrics instead of mixing two runs. The receiver is ``JOB_ANALYTICS_METRICS_PUSH_URL`` (a Pushgateway, or any
 endpoint speaking its protocol, e.g. a Grafana Alloy/Agent in front of Grafana Cloud; basic auth from
 ``METRICS_PUSH_USER``/``METRICS_PUSH_PASSWORD``), else the Airflow HTTP connection ``grafana_cloud`` (host, login,
@@ -23,14 +23,20 @@ from __future__ import annotations
 
 import json
 import logging
+import urllib.error
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import unquote, urlsplit, urlunsplit
 
 import duckdb
-import httpx
 from prometheus_client import CollectorRegistry, Gauge
-from prometheus_client.exposition import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client.exposition import (
+    CONTENT_TYPE_LATEST,
+    basic_auth_handler,
+    default_handler,
+    generate_latest,
+    push_to_gateway,
+)
 
 from job_analytics.lake import Lake, write_bytes_atomic
 
@@ -48,12 +54,13 @@ def run(settings: Any, day: date, *, now: datetime | None = None, since: datetim
     lake = Lake.from_settings(settings)
     now = now or datetime.now(UTC)
     summaries = lake.run_summaries(day, since)
-    body = generate_latest(collect(day, summaries, newest_posting(lake), now=now))
+    registry = collect(day, summaries, newest_posting(lake), now=now)
+    body = generate_latest(registry)
 
     path = lake.root / "metrics" / f"{day.isoformat()}.prom"
     write_bytes_atomic(path, body)
     write_bytes_atomic(lake.root / "metrics" / "latest.prom", body)
-    pushed_to = push(settings, day, body)
+    pushed_to = push(settings, day, registry, body)
     samples = sum(1 for line in body.decode().splitlines() if line and not line.startswith("#"))
     log.info("metrics_done %s", json.dumps({"day": str(day), "samples": samples, "pushed_to": pushed_to}))
     return {"day": day.isoformat(), "path": str(path), "samples": samples, "pushed_to": pushed_to}
@@ -138,25 +145,33 @@ def group_path(day: date) -> str:
     return f"/metrics/job/{JOB}/day/{day.isoformat()}"
 
 
-def push(settings: Any, day: date, body: bytes) -> str | None:
-    """PUT the text to the receiver; returns where it went (no credentials), or None (not configured or failed)."""
-    headers = {"Content-Type": CONTENT_TYPE_LATEST}
+def push(settings: Any, day: date, registry: CollectorRegistry, body: bytes) -> str | None:
+    """Push the day's group to the receiver; returns where it went (no credentials), or None (not configured or
+    failed). A Pushgateway URL goes through prometheus_client's ``push_to_gateway`` (PUT, grouping key ``day``)."""
     if settings.metrics_push_url:
-        url = settings.metrics_push_url.rstrip("/") + group_path(day)
-        shown = _without_userinfo(url)
-        auth = None
-        if settings.metrics_push_user and settings.metrics_push_password:
-            auth = (settings.metrics_push_user, settings.metrics_push_password.get_secret_value())
+        parts = urlsplit(settings.metrics_push_url)
+        gateway = _without_userinfo(settings.metrics_push_url).rstrip("/")
+        shown = gateway + group_path(day)
+        user = settings.metrics_push_user or (unquote(parts.username) if parts.username else None)
+        password = (settings.metrics_push_password.get_secret_value() if settings.metrics_push_password
+                    else unquote(parts.password) if parts.password else None)
+        handler = default_handler
+        if user and password:
+            def handler(url, method, timeout, headers, data):
+                return basic_auth_handler(url, method, timeout, headers, data, user, password)
         try:
-            response = httpx.put(url, content=body, headers=headers, auth=auth,
-                                 timeout=settings.metrics_timeout_seconds)
-            response.raise_for_status()
-        except httpx.HTTPError as exc:
-            status = exc.response.status_code if isinstance(exc, httpx.HTTPStatusError) else None
-            _log_failure(day, shown, f"HTTP {status}" if status else type(exc).__name__)
+            push_to_gateway(gateway, job=JOB, registry=registry, grouping_key={"day": day.isoformat()},
+                            timeout=settings.metrics_timeout_seconds, handler=handler)
+        except urllib.error.HTTPError as exc:
+            _log_failure(day, shown, f"HTTP {exc.code}")
+            return None
+        except OSError as exc:  # URLError (refused, no such host), timeouts
+            reason = getattr(exc, "reason", exc)
+            _log_failure(day, shown, f"unreachable ({type(reason).__name__})")
             return None
         return shown
 
+    headers = {"Content-Type": CONTENT_TYPE_LATEST}
     hook = _http_hook(settings)
     if hook is None:
         return None

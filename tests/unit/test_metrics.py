@@ -108,7 +108,7 @@ def test_push_puts_the_day_group_to_the_pushgateway(lake, httpserver, caplog):
 @pytest.mark.parametrize("receiver", ["down", "http_500"])
 def test_receiver_outage_is_logged_never_raised(lake, httpserver, caplog, receiver):
     if receiver == "down":
-        url, error = f"http://pusher:{PASSWORD}@127.0.0.1:{free_port()}", "ConnectError"
+        url, error = f"http://pusher:{PASSWORD}@127.0.0.1:{free_port()}", "unreachable (ConnectionRefusedError)"
     else:
         httpserver.expect_request("/metrics/job/job_analytics/day/2024-01-01").respond_with_data("no", status=500)
         url, error = httpserver.url_for("/").replace("http://", f"http://pusher:{PASSWORD}@"), "HTTP 500"
