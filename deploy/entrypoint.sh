@@ -24,10 +24,14 @@ export AIRFLOW__CORE__LOAD_EXAMPLES="${AIRFLOW__CORE__LOAD_EXAMPLES:-False}"
 export AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK="${AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK:-True}"
 export AIRFLOW__COSMOS__ENABLE_TELEMETRY="${AIRFLOW__COSMOS__ENABLE_TELEMETRY:-False}"
 export GX_ANALYTICS_ENABLED="${GX_ANALYTICS_ENABLED:-False}"
+export AIRFLOW__OPENLINEAGE__NAMESPACE="${AIRFLOW__OPENLINEAGE__NAMESPACE:-job_analytics}"
 # LocalExecutor runs each task in a worker process; `parallelism` is how many at once. Airflow's default (32) is
 # sized for a big host: two per core is what this pipeline (one chain, a few side branches) can use.
 cores="$(nproc 2>/dev/null || echo 2)"
 export AIRFLOW__CORE__PARALLELISM="${AIRFLOW__CORE__PARALLELISM:-$((cores * 2))}"
+# A scheduler that dies with tasks running (OOM, a lost host): once its heartbeat is 30 s old its successor resets
+# those tasks so they run again. Airflow checks for them every 5 minutes by default; every 30 s here.
+export AIRFLOW__SCHEDULER__ORPHANED_TASKS_CHECK_INTERVAL="${AIRFLOW__SCHEDULER__ORPHANED_TASKS_CHECK_INTERVAL:-30}"
 # The UI and REST API: one worker process is plenty for a team's UI and keeps start-up short.
 export AIRFLOW__API__WORKERS="${AIRFLOW__API__WORKERS:-1}"
 # A DAG file added to dags/ is found within a minute (Airflow's default: five).

@@ -6,6 +6,10 @@
 #                            health check, then prints the URL and the login
 #   deploy/stack.sh down     stops what `up` started, by process id (newest first; PostgreSQL last)
 #   deploy/stack.sh status   each service: its pid and whether its health check passes
+#   deploy/stack.sh stop|start <service>   one service (start waits for its health check)
+#
+# Each service runs under a small supervisor loop that starts it again whenever it exits, as compose's
+# `restart: always` does (a lost database connection makes Airflow's components exit, by design).
 #
 # Every service runs `deploy/entrypoint.sh <service>`, the script docker-compose.yml runs in its containers; the
 # environment below plays the part of compose's `environment:` block (where things live on this machine).
@@ -67,13 +71,33 @@ ALL_SERVICES=(postgres "${MONITORING_SERVICES[@]}" "${AIRFLOW_SERVICES[@]}")
 HEALTH_TIMEOUT="${STACK_HEALTH_TIMEOUT:-240}"
 
 pid_of() { cat "$PIDS/$1.pid" 2>/dev/null || true; }
-alive() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }
+alive() { local pid; pid="$(pid_of "$1")"; [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; }  # its supervisor
+service_pid() { cat "$PIDS/$1.service.pid" 2>/dev/null || true; }
 
-start() {  # start <service>: in its own session (so `down` stops its whole process group), log to logs/stack/
+stop_signal() { if [ "$1" = postgres ]; then echo INT; else echo TERM; fi; }  # PostgreSQL: a fast shutdown
+
+start() {  # start <service>: supervised in its own session (`down` stops the whole group), log to logs/stack/
   local service=$1
   if alive "$service"; then echo "  $service already running (pid $(pid_of "$service"))"; return; fi
-  setsid "$ENTRYPOINT" "$service" >>"$SERVICE_LOGS/$service.log" 2>&1 < /dev/null &
+  rm -f "$PIDS/$service.exits"
+  setsid "$REPO/deploy/stack.sh" supervise "$service" >>"$SERVICE_LOGS/$service.log" 2>&1 < /dev/null &
   echo $! > "$PIDS/$service.pid"
+}
+
+supervise() {  # supervise <service>: compose's `restart: always` — run it; whenever it exits, start it again
+  # The service runs in a session of its own (its pid in <service>.service.pid): killing it, or its whole process
+  # group, is a crash the loop recovers from, as a container restarted by compose. A TERM to the loop stops both.
+  local service=$1 child status
+  trap 'kill "-$(stop_signal "$service")" -- "-$child" 2>/dev/null; wait "$child"; exit 0' TERM INT
+  while :; do
+    setsid "$ENTRYPOINT" "$service" < /dev/null &
+    child=$!
+    echo "$child" > "$PIDS/$service.service.pid"
+    status=0; wait "$child" || status=$?
+    echo $(( $(cat "$PIDS/$service.exits" 2>/dev/null || echo 0) + 1 )) > "$PIDS/$service.exits"
+    echo "stack: $service (pid $child) exited with status $status at $(date -u +%FT%TZ); starting it again in 3 s"
+    sleep 3 & wait $!
+  done
 }
 
 wait_healthy() {  # wait_healthy <service>...: each health check passes, or a service died, or time is up
@@ -82,8 +106,8 @@ wait_healthy() {  # wait_healthy <service>...: each health check passes, or a se
     left=()
     for service in "${pending[@]}"; do
       if "$ENTRYPOINT" health "$service"; then
-        printf '  %-14s healthy after %3ds (pid %s)\n' "$service" "$((SECONDS - T0))" "$(pid_of "$service")"
-      elif ! alive "$service"; then
+        printf '  %-14s healthy after %3ds (pid %s)\n' "$service" "$((SECONDS - T0))" "$(service_pid "$service")"
+      elif ! alive "$service" || [ -s "$PIDS/$service.exits" ]; then  # it died before it was healthy
         echo "error: $service exited; the end of $SERVICE_LOGS/$service.log:" >&2
         tail -n 30 "$SERVICE_LOGS/$service.log" >&2
         return 1
@@ -126,18 +150,20 @@ EOF
   echo "  logs: $SERVICE_LOGS/<service>.log   stop: make stack-down"
 }
 
-stop() {  # stop <service>: its process group, by the pid `start` recorded; PostgreSQL gets a fast shutdown
-  local service=$1 pid signal=TERM
+stop() {  # stop <service>: its supervisor (which stops the service), by the pids `start` recorded
+  local service=$1 pid child
   pid="$(pid_of "$service")"
+  child="$(cat "$PIDS/$service.service.pid" 2>/dev/null || true)"
   [ -n "$pid" ] || return 0
-  [ "$service" = postgres ] && signal=INT
   if kill -0 "$pid" 2>/dev/null; then
-    kill "-$signal" -- "-$pid" 2>/dev/null || kill "-$signal" "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    # still there after 30 s: the whole of both sessions, without asking
     if kill -0 "$pid" 2>/dev/null; then kill -KILL -- "-$pid" 2>/dev/null || kill -KILL "$pid" 2>/dev/null || true; fi
     echo "  $service stopped (pid $pid)"
   fi
-  rm -f "$PIDS/$service.pid"
+  [ -n "$child" ] && kill -KILL -- "-$child" 2>/dev/null || true
+  rm -f "$PIDS/$service.pid" "$PIDS/$service.service.pid" "$PIDS/$service.exits"
 }
 
 down() {
@@ -149,8 +175,9 @@ status() {
   local service state
   for service in "${ALL_SERVICES[@]}"; do
     if ! alive "$service"; then state="stopped"
-    elif "$ENTRYPOINT" health "$service"; then state="healthy (pid $(pid_of "$service"))"
-    else state="running, not healthy (pid $(pid_of "$service"))"; fi
+    elif "$ENTRYPOINT" health "$service"; then state="healthy (pid $(service_pid "$service"))"
+    else state="running, not healthy (pid $(service_pid "$service"))"; fi
+    [ -s "$PIDS/$service.exits" ] && state="$state, restarted $(cat "$PIDS/$service.exits")×"
     printf '  %-14s %s\n' "$service" "$state"
   done
 }
@@ -159,8 +186,9 @@ case "${1:-}" in
   up) up ;;
   down) down ;;
   status) status ;;
+  supervise) supervise "$2" ;;
   start|stop) [ -n "${2:-}" ] || { echo "usage: $0 $1 <service>" >&2; exit 64; }
-              T0=$SECONDS; "$1" "$2"; [ "$1" = start ] && wait_healthy "$2" ;;
+              T0=$SECONDS; "$1" "$2"; if [ "$1" = start ]; then wait_healthy "$2"; fi ;;
   *) sed -n '2,15p' "${BASH_SOURCE[0]}" >&2; exit 64 ;;
 esac
 exit

@@ -124,3 +124,60 @@ class Airflow:
     def asset_events(self, run_id: str) -> set[str]:
         events = self.get("/assets/events", source_dag_id=DAG_ID, source_run_id=run_id, limit=100)["asset_events"]
         return {event["uri"] for event in events}
+
+    def task_instance(self, run_id: str, task_id: str) -> dict:
+        return self.get(f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/{task_id}")
+
+    def clear(self, run_id: str, task_ids: list[str]) -> list[str]:
+        """Clear tasks of a finished run and everything downstream, as the UI's "Clear" does; the run runs again."""
+        response = self.client.post(f"/dags/{DAG_ID}/clearTaskInstances", json={
+            "dry_run": False, "dag_run_id": run_id, "task_ids": task_ids, "include_downstream": True,
+            "only_failed": False, "reset_dag_runs": True})
+        response.raise_for_status()
+        return [ti["task_id"] for ti in response.json()["task_instances"]]
+
+    def wait_for_task(self, run_id: str, task_id: str, state: str, timeout: float = 300) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            response = self.client.get(f"/dags/{DAG_ID}/dagRuns/{run_id}/taskInstances/{task_id}")
+            if response.status_code == 200 and (ti := response.json())["state"] == state:
+                return ti
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"{task_id} of {run_id} not {state} after {timeout}s: {response.text[:500]}")
+            time.sleep(0.2)
+
+
+def task_process(ti_id: str) -> int | None:
+    """The pid of the process running a task instance: the task runner titles itself `airflow worker -- <ti id>`."""
+    title = f"airflow worker -- {ti_id}".encode()
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            if (proc / "cmdline").read_bytes().startswith(title):
+                return int(proc.name)
+        except OSError:
+            continue
+    return None
+
+
+def service_pid(env: dict[str, str], service: str) -> int:
+    """The pid of a service `deploy/stack.sh` runs (under its supervisor): it leads its own session, so it names the
+    process group of everything it started (the scheduler's LocalExecutor workers and their tasks)."""
+    return int((Path(env["STACK_DIR"]) / "pids" / f"{service}.service.pid").read_text())
+
+
+def wait_restarted(env: dict[str, str], service: str, old_pid: int, timeout: float = 120) -> int:
+    """The service's supervisor started it again (a new pid) and its health check passes; returns the new pid."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            pid = service_pid(env, service)
+        except (OSError, ValueError):
+            pid = old_pid
+        if pid != old_pid and subprocess.run([str(REPO / "deploy" / "entrypoint.sh"), "health", service], env=env,
+                                             capture_output=True, check=False).returncode == 0:
+            return pid
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{service} not restarted and healthy after {timeout}s")
+        time.sleep(0.5)

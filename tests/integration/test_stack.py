@@ -15,7 +15,9 @@ Skipped, saying why, when PostgreSQL's server binaries are absent (CI installs t
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import tempfile
 import time
 from datetime import date
@@ -27,19 +29,24 @@ import pytest
 from playwright.sync_api import sync_playwright
 from pytest_httpserver import HTTPServer
 
+from benchmarks.bronze_to_silver.generate import generate
 from job_analytics.lake import Lake
 from job_analytics.lineage import dataset_uris
+from job_analytics.process.silver import run as process_day
 from job_analytics.settings import Settings
-from tests.airflow_stack import Airflow, stack, stack_env
+from tests.airflow_stack import Airflow, service_pid, stack, stack_env, task_process, wait_restarted
 from tests.conftest import REPO, _postgres_bindir
 from tests.integration.test_dag_run import bronze_records, rows
 from tests.unit.silver_factory import posting, write_silver
 
-pytestmark = [pytest.mark.integration, pytest.mark.timeout(1500)]
-DAY, BAD_DAY = "2024-01-01", "2024-01-03"
+pytestmark = [pytest.mark.integration, pytest.mark.timeout(2400)]
+# the fault day lies over a week after any other silver day: no volume baseline, so its 30,000 rows pass the gate
+DAY, BAD_DAY, FAULT_DAY = "2024-01-01", "2024-01-03", "2024-01-20"
+FAULT_RECORDS = 30_000  # enough that the silver map takes seconds: the kill lands mid-write
 SLACK_PATH = "/services/T000/B000/stack"
 ARTIFACTS = REPO / "test-artifacts" / "stack"
 MONITORING = all(shutil.which(p) for p in ("prometheus", "prometheus-pushgateway"))
+SERVICES = 6 + (2 if MONITORING else 0)  # postgres, the five Airflow services, and the monitoring ones
 CHROMIUM = next((path for name in ("chromium", "chromium-browser") if (path := shutil.which(name))), None)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
@@ -109,7 +116,7 @@ def test_stack_comes_up_healthy_and_the_login_works(deployed, airflow):
     dag = airflow.wait_for_dag()
     assert dag["is_paused"] is True  # paused at creation, as users find it
     status = stack("status", env)
-    assert status.stdout.count("healthy (pid") == 6 + (2 if MONITORING else 0), status.stdout
+    assert healthy_services(status.stdout) == SERVICES, status.stdout
 
 
 def test_scheduled_and_triggered_runs_succeed(deployed, airflow, timings):
@@ -120,12 +127,21 @@ def test_scheduled_and_triggered_runs_succeed(deployed, airflow, timings):
     while not (scheduled := airflow.runs(run_type="scheduled")):
         assert time.monotonic() < deadline, "the scheduler created no run after the DAG was unpaused"
         time.sleep(1)
-    # ... and a run triggered through the REST API for the demo date queues behind it (max_active_runs=1).
-    triggered = airflow.trigger(DAY, "stack_demo_day")
-    assert triggered["state"] == "queued"
-
     auto = airflow.wait_for_run(scheduled[0]["dag_run_id"])
     assert auto["state"] == "success", airflow.task_states(auto["dag_run_id"])
+
+    # PostgreSQL, the metadata database, restarts between two runs: the Airflow services that lost their
+    # connection exit and their supervisors start them again (compose's `restart: always`) ...
+    assert stack("stop postgres", env).returncode == 0
+    restarted = stack("start postgres", env)
+    assert restarted.returncode == 0, restarted.stdout + restarted.stderr
+    deadline = time.monotonic() + 180
+    while healthy_services(status := stack("status", env).stdout) < SERVICES or not healthy(airflow):
+        assert time.monotonic() < deadline, f"the stack did not recover from PostgreSQL's restart:\n{status}"
+        time.sleep(1)
+    # ... and the next run, triggered through the REST API for the demo date, succeeds.
+    triggered = airflow.trigger(DAY, "stack_demo_day")
+    assert triggered["state"] == "queued"
     run = airflow.wait_for_run("stack_demo_day")
     assert run["state"] == "success", airflow.task_states("stack_demo_day")
     timings["triggered_run_seconds"] = run["duration"]
@@ -165,6 +181,80 @@ def test_scheduled_and_triggered_runs_succeed(deployed, airflow, timings):
         gate = httpx.get(prometheus, params={"query": f'job_analytics_quality_gate_passed{{day="{DAY}"}}'},
                          timeout=10).json()["data"]["result"]
         assert float(gate[0]["value"][1]) == 1
+
+
+def healthy_services(status: str) -> int:
+    """How many services `deploy/stack.sh status` lists as healthy."""
+    return sum(1 for line in status.splitlines() if line.split()[1:2] == ["healthy"])
+
+
+def healthy(airflow: Airflow) -> bool:
+    try:
+        health = httpx.get(f"{airflow.base}/api/v2/monitor/health", timeout=10).json()
+    except (httpx.HTTPError, ValueError):
+        return False
+    return all(health.get(k, {}).get("status") == "healthy" for k in ("metadatabase", "scheduler"))
+
+
+def silver_rows(lake: Path, day: str) -> list[tuple]:
+    """The day's silver and quarantine rows, in a stable order."""
+    out = []
+    for table in ("jobs", "quarantine"):
+        found = duckdb.sql(f"select * from read_parquet('{lake}/silver/{table}/ingest_date={day}/*.parquet')")
+        out.append(sorted(found.fetchall(), key=repr))
+    return out
+
+
+def test_killed_silver_write_and_killed_scheduler_still_yield_the_undisturbed_rows(deployed, airflow):
+    """Faults as production meets them, in one run of a bigger day. The task process of process_bronze_silver is
+    SIGKILLed while its staged silver partition is being written: no partial partition is ever visible, and the
+    re-run (cleared through the REST API, as an operator does) writes exactly the rows an undisturbed run writes.
+    During that re-run the scheduler's whole process group (its LocalExecutor workers and the task they run) is
+    SIGKILLed and restarted: the new scheduler resets the orphaned task and the run completes."""
+    env, lake, _ = deployed
+    generate(lake, date.fromisoformat(FAULT_DAY), FAULT_RECORDS)  # bronze the scrape finds complete: a long map
+    silver = lake / "silver" / "jobs"
+    final = silver / f"ingest_date={FAULT_DAY}"
+
+    airflow.trigger(FAULT_DAY, "stack_fault_day")
+    ti = airflow.wait_for_task("stack_fault_day", "process_bronze_silver", "running")
+    deadline = time.monotonic() + 300
+    while not (pid := task_process(ti["id"])):
+        assert time.monotonic() < deadline, "no process runs process_bronze_silver"
+        time.sleep(0.05)
+    while not list(silver.glob(f".ingest_date={FAULT_DAY}.staging-*")):  # the staged write has begun
+        assert time.monotonic() < deadline and not final.exists(), "the write was never seen under way"
+        time.sleep(0.002)
+    os.kill(pid, signal.SIGKILL)
+    assert not final.exists(), "a partial silver partition is visible"
+    run = airflow.wait_for_run("stack_fault_day")
+    assert run["state"] == "failed"
+    assert airflow.task_states("stack_fault_day")["process_bronze_silver"] == "failed"
+    assert not final.exists() and list(silver.glob(f".ingest_date={FAULT_DAY}.staging-*"))  # hidden, left over
+
+    cleared = airflow.clear("stack_fault_day", ["process_bronze_silver"])
+    assert "process_bronze_silver" in cleared and "update_catalog" in cleared
+    # While a dbt model runs, the scheduler dies with its workers, and is restarted.
+    deadline = time.monotonic() + 300
+    while not any(s == "running" for t, s in airflow.task_states("stack_fault_day").items()
+                  if t.startswith("run_dbt_models.")):
+        assert time.monotonic() < deadline, airflow.task_states("stack_fault_day")
+        time.sleep(0.2)
+    killed = service_pid(env, "scheduler")
+    os.killpg(killed, signal.SIGKILL)  # as a container dies: the scheduler, its workers, the task they run
+    wait_restarted(env, "scheduler", killed)  # by its supervisor, as compose's `restart: always`
+    run = airflow.wait_for_run("stack_fault_day", timeout=900)
+    assert run["state"] == "success", airflow.task_states("stack_fault_day")
+
+    assert not list(silver.glob(".ingest_date=*")), "a staging folder was left behind"
+    got = silver_rows(lake, FAULT_DAY)
+    assert bronze_records(lake, FAULT_DAY) == len(got[0]) + len(got[1]) > FAULT_RECORDS
+    # The undisturbed run: the same day processed once, in this process, on a copy of the lake.
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "lake"
+        shutil.copytree(lake, copy, ignore=shutil.ignore_patterns("catalog", "warehouse", "dashboard", "docs"))
+        process_day(Settings(lake_url=str(copy), sources="demo"), date.fromisoformat(FAULT_DAY))
+        assert silver_rows(copy, FAULT_DAY) == got
 
 
 def published(lake: Path) -> dict[str, bytes]:
