@@ -235,6 +235,8 @@ def _fetch(source: Source, settings: Any) -> _Scrape:
         result.errors.append(
             {"url": _error_url(exc, transport, source), "message": _describe(exc, transport)}
         )
+    if source.cut_short and source.lists_whole_board:
+        result.capped = True  # MAX_PAGES ended a board's list: the board was not read whole
     result.requests, result.retries = transport.requests, transport.retries
     return result
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     AliasChoices,
@@ -17,6 +17,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    create_model,
     field_validator,
 )
 from pydantic.fields import FieldInfo
@@ -67,7 +68,36 @@ class _SourceLimitsEnv(PydanticBaseSettingsSource):
         return {"source_limits": found} if found else {}
 
 
-class Settings(BaseSettings):
+def _comma_list(value: object, keep_case: bool = False) -> object:
+    """A comma list from the environment as a list of its non-blank items, lower-cased unless ``keep_case``."""
+    if isinstance(value, str):
+        return [v.strip() if keep_case else v.strip().lower() for v in value.split(",") if v.strip()]
+    return value
+
+
+def _source_fields() -> dict[str, Any]:
+    """Every API source's own settings, read from its declaration in the registry: ``<name>_base_url`` (default:
+    the API's scheme and host) and one comma list per ``ForEach`` (``greenhouse_boards``, ``jsearch_queries``, …)."""
+    from job_analytics.sources import API_SHAPES
+
+    found: dict[str, Any] = {}
+    for source in API_SHAPES.values():
+        found[f"{source.name}_base_url"] = (
+            str, Field(default=source.base_url_default, description=f"{source.name}: scheme + host + optional prefix"),
+        )
+        for each in source.each:
+            split = BeforeValidator(lambda v, keep=each.keep_case: _comma_list(v, keep))
+            found[each.setting] = (
+                Annotated[list[str], NoDecode, split], Field(default=list(each.default), description=each.help),
+            )
+    return found
+
+
+#: the sources' own settings (``JOB_ANALYTICS_<SOURCE>_BASE_URL``, ``JOB_ANALYTICS_GREENHOUSE_BOARDS``, …)
+SourceSettings = create_model("SourceSettings", __base__=BaseSettings, **_source_fields())
+
+
+class Settings(SourceSettings, BaseSettings):  # BaseSettings named for linters
     model_config = SettingsConfigDict(
         env_prefix=PREFIX, env_file=".env", env_ignore_empty=True, extra="ignore", populate_by_name=True
     )
@@ -78,20 +108,10 @@ class Settings(BaseSettings):
     dbt_project_dir: Path = REPO_ROOT / "dbt"
 
     # -- sources ---------------------------------------------------------------------------------------------
+    # each API source's <NAME>_BASE_URL and its lists (GREENHOUSE_BOARDS, …) come from its declaration (SourceSettings)
     sources: Annotated[list[str], NoDecode] = ["demo"]
-    remotive_base_url: str = "https://remotive.com"
-    arbeitnow_base_url: str = "https://www.arbeitnow.com"
-    remoteok_base_url: str = "https://remoteok.com"
-    greenhouse_base_url: str = "https://boards-api.greenhouse.io"
-    lever_base_url: str = "https://api.lever.co"
-    jsearch_base_url: str = "https://jsearch.p.rapidapi.com"
     demo_data_dir: Path | None = None  # default: the recordings bundled with the package
     rapidapi_key: SecretStr | None = Field(default=None, validation_alias=_env("rapidapi_key", "RAPIDAPI_KEY"))
-    remotive_categories: Annotated[list[str], NoDecode] = []  # comma list; empty: the whole board in one page
-    greenhouse_boards: Annotated[list[str], NoDecode] = []  # comma list of board tokens
-    lever_companies: Annotated[list[str], NoDecode] = []  # comma list of Lever site names
-    jsearch_queries: Annotated[list[str], NoDecode] = ["data engineer"]  # comma list; asked in each country
-    jsearch_countries: Annotated[list[str], NoDecode] = ["us"]  # comma list of ISO 3166-1 alpha-2 codes
     http_timeout_seconds: float = 30.0
     http_max_attempts: int = 5
     http_backoff_seconds: float = 1.0  # first retry wait (exponential, jittered)
@@ -153,6 +173,11 @@ class Settings(BaseSettings):
         BeforeValidator(lambda v: [a.strip() for a in v.split(",") if a.strip()] if isinstance(v, str) else v),
     ] = []
 
+    # -- gold ------------------------------------------------------------------------------------------------
+    # a search API's posting (lists_whole_board False) has closed after this many complete scrapes of its source
+    # without it; dbt's var close_after_days (fct_posting_lifecycle)
+    close_after_days: int = Field(default=7, ge=1)
+
     # -- orchestration ---------------------------------------------------------------------------------------
     task_retries: int = 2
 
@@ -166,15 +191,10 @@ class Settings(BaseSettings):
         except ValidationError as exc:
             raise ConfigError(describe_invalid(exc, type(self))) from None
 
-    @field_validator(
-        "sources", "remotive_categories", "greenhouse_boards", "lever_companies", "jsearch_queries",
-        "jsearch_countries", mode="before",
-    )
+    @field_validator("sources", mode="before")
     @classmethod
     def _split_sources(cls, value: object) -> object:
-        if isinstance(value, str):
-            return [name.strip().lower() for name in value.split(",") if name.strip()]
-        return value
+        return _comma_list(value)
 
     @classmethod
     def settings_customise_sources(

@@ -1,4 +1,4 @@
-"""The whole DAG green with the six live sources pointed at a local server of recorded API payloads."""
+"""The whole DAG green with the nine live sources pointed at a local server of recorded API payloads."""
 
 from __future__ import annotations
 
@@ -13,8 +13,10 @@ from job_analytics.sources.replay import serve_recordings
 from tests.conftest import REPO, dags_test
 
 pytestmark = pytest.mark.integration
-LIVE = ["remotive", "arbeitnow", "remoteok", "greenhouse", "lever", "jsearch"]
-ROOTS = [REPO / "tests/fixtures/recorded", REPO / "src/job_analytics/sources/recordings"]
+LIVE = ["remotive", "arbeitnow", "remoteok", "greenhouse", "lever", "jsearch", "ashby", "smartrecruiters", "workable"]
+#: first match wins: the 2026 root answers only what the others do not hold (the three board APIs)
+ROOTS = [REPO / "tests/fixtures/recorded", REPO / "src/job_analytics/sources/recordings",
+         REPO / "tests/fixtures/recorded/2026"]
 SECRET = "rk-test-7f3a9c0e5b1d"
 
 
@@ -27,11 +29,13 @@ def api_server():
     server.shutdown()
 
 
-def test_six_live_sources_run_the_dag_green(airflow_env, api_server, tmp_path):
+def test_nine_live_sources_run_the_dag_green(airflow_env, api_server, tmp_path):
     base, seen = api_server
     env = {**airflow_env, "JOB_ANALYTICS_LAKE_URL": str(tmp_path), "JOB_ANALYTICS_SOURCES": ",".join(LIVE),
            "JOB_ANALYTICS_GREENHOUSE_BOARDS": "acme-analytics,nordlicht", "JOB_ANALYTICS_LEVER_COMPANIES": "fjordlake",
            "JOB_ANALYTICS_JSEARCH_QUERIES": "data engineer", "JOB_ANALYTICS_JSEARCH_COUNTRIES": "us",
+           "JOB_ANALYTICS_ASHBY_BOARDS": "ramp,northwind", "JOB_ANALYTICS_SMARTRECRUITERS_COMPANIES": "Visa,NorthwindTraders",
+           "JOB_ANALYTICS_WORKABLE_ACCOUNTS": "zego,northwind",
            "RAPIDAPI_KEY": SECRET,
            **{f"JOB_ANALYTICS_{s.upper()}_BASE_URL": f"{base}/{s}" for s in LIVE}}
     run = dags_test(env, "2024-01-01")

@@ -163,7 +163,8 @@ def test_arbeitnow_rejects_unusable_records(settings, raw, reason):
 
 
 def test_registry_holds_the_implemented_sources():
-    assert set(REGISTRY) == {"demo", "jsearch", "remotive", "arbeitnow", "remoteok", "greenhouse", "lever"}
+    assert set(REGISTRY) == {"demo", "jsearch", "remotive", "arbeitnow", "remoteok", "greenhouse", "lever",
+                             "ashby", "smartrecruiters", "workable"}
     assert set(API_SHAPES) == set(REGISTRY) - {"demo"}
 
 
@@ -173,13 +174,15 @@ def test_get_source_builds_by_name(settings):
 
 
 def test_unknown_source_names_the_known_ones(settings):
-    with pytest.raises(ConfigError, match=r"'nope'.*arbeitnow, demo, greenhouse, jsearch, lever, remoteok, remotive"):
+    with pytest.raises(ConfigError, match=r"'nope'.*arbeitnow, ashby, demo, greenhouse, jsearch, lever, remoteok, "
+                                          r"remotive, smartrecruiters, workable"):
         get_source("nope", settings)
 
 
 def test_mapper_for_maps_by_api_shape(settings):
     assert isinstance(mapper_for("arbeitnow", settings), Arbeitnow)
-    with pytest.raises(ConfigError, match="arbeitnow, greenhouse, jsearch, lever, remoteok, remotive"):
+    with pytest.raises(ConfigError, match="arbeitnow, ashby, greenhouse, jsearch, lever, remoteok, remotive, "
+                                          "smartrecruiters, workable"):
         mapper_for("demo", settings)
 
 

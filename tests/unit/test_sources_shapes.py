@@ -24,7 +24,9 @@ from job_analytics.sources.remoteok import RemoteOK
 from job_analytics.sources.remotive import Remotive
 
 RECORDED_2026 = Path(__file__).resolve().parents[1] / "fixtures" / "recorded" / "2026"
-APIS = ["arbeitnow", "greenhouse", "jsearch", "lever", "remoteok", "remotive"]
+APIS = ["arbeitnow", "ashby", "greenhouse", "jsearch", "lever", "remoteok", "remotive", "smartrecruiters", "workable"]
+#: the boards of the 2026 recordings whose every record is a posting (the others hold bad records on purpose)
+GOOD_BOARDS = {"ashby_boards": "ramp", "smartrecruiters_companies": "Visa", "workable_accounts": "zego"}
 
 
 @pytest.fixture
@@ -699,6 +701,7 @@ def served_2026(httpserver: HTTPServer, tmp_path: Path) -> Settings:
         **{f"{api}_base_url": httpserver.url_for(f"/{api}").rstrip("/") for api in APIS},
         greenhouse_boards="airbnb,sofi",
         lever_companies="spotify,metabase",
+        **GOOD_BOARDS,
         rapidapi_key="rk-test-only",
     )
 
@@ -709,7 +712,8 @@ def _scrape(source, base_url: str) -> list:
 
 
 #: records per API in tests/fixtures/recorded/2026, every one a posting (none is bad on purpose)
-RECORDS_2026 = {"arbeitnow": 7, "greenhouse": 5, "jsearch": 5, "lever": 5, "remoteok": 4, "remotive": 4}
+RECORDS_2026 = {"arbeitnow": 7, "greenhouse": 5, "jsearch": 5, "lever": 5, "remoteok": 4, "remotive": 4,
+                "ashby": 3, "smartrecruiters": 2, "workable": 3}
 
 
 def test_recorded_2026_payloads_map_without_a_bad_record(served_2026):
@@ -795,15 +799,16 @@ def test_demo_replays_the_2026_recordings(tmp_path):
         demo_data_dir=RECORDED_2026,
         greenhouse_boards="airbnb,sofi",
         lever_companies="spotify,metabase",
+        **GOOD_BOARDS,
         rapidapi_key=None,
     )
     demo = Demo(settings)
     assert demo.apis() == APIS
     with httpx.Client(base_url=demo.base_url, transport=demo.transport()) as client:
         pages = list(demo.pages(client))
-    assert [p.api for p in pages] == ["arbeitnow"] * 2 + ["greenhouse"] * 2 + ["jsearch"] * 2 + [
+    assert [p.api for p in pages] == ["arbeitnow"] * 2 + ["ashby"] + ["greenhouse"] * 2 + ["jsearch"] * 2 + [
         "lever"
-    ] * 2 + ["remoteok", "remotive"]
+    ] * 2 + ["remoteok", "remotive", "smartrecruiters", "workable"]
     assert sum(len(p.records) for p in pages) == sum(RECORDS_2026.values())
     for page in pages:  # none is bad on purpose: every record maps
         assert all(mapper_for(page.api, settings).to_posting(raw) for raw in page.records)

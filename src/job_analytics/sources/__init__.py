@@ -1,7 +1,10 @@
 """The source registry: registry name → ``Source`` class, and API shape → the class that maps its records.
 
 A bronze line carries both: ``source`` (what was run, e.g. ``demo``) and ``api`` (the shape of the record, e.g.
-``remotive``); silver maps each record with ``mapper_for(api, settings)``.
+``remotive``); silver maps each record with ``mapper_for(api, settings)``. Everything else that names the sources
+reads this registry: the per-source settings (``<NAME>_BASE_URL`` and each ``ForEach`` list, in ``settings.py``),
+the quality suites' accepted sources and dbt's ``known_sources`` var (``transform.dbt_env``). A new source is its
+module, its line below and its recorded payloads.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from typing import Any
 
 from job_analytics.errors import ConfigError
 from job_analytics.sources.arbeitnow import Arbeitnow
+from job_analytics.sources.ashby import Ashby
 from job_analytics.sources.base import Page, RawPosting, Source
 from job_analytics.sources.demo import Demo
 from job_analytics.sources.greenhouse import Greenhouse
@@ -17,9 +21,12 @@ from job_analytics.sources.jsearch import JSearch
 from job_analytics.sources.lever import Lever
 from job_analytics.sources.remoteok import RemoteOK
 from job_analytics.sources.remotive import Remotive
+from job_analytics.sources.smartrecruiters import SmartRecruiters
+from job_analytics.sources.workable import Workable
 
 API_SHAPES: dict[str, type[Source]] = {
-    cls.name: cls for cls in (JSearch, Remotive, Arbeitnow, RemoteOK, Greenhouse, Lever)
+    cls.name: cls
+    for cls in (JSearch, Remotive, Arbeitnow, RemoteOK, Greenhouse, Lever, Ashby, SmartRecruiters, Workable)
 }
 REGISTRY: dict[str, type[Source]] = {"demo": Demo, **API_SHAPES}
 

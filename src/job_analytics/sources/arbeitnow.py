@@ -9,13 +9,11 @@ names none; ``remote`` is the board's flag and ``job_types`` its list of kinds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import httpx
-
 from job_analytics.sources import fields
-from job_analytics.sources.base import Page, RawPosting, Source
+from job_analytics.sources.base import RawPosting, Source
+from job_analytics.sources.paging import NextLink
 
 #: Arbeitnow is a German board: its locations are mostly bare German towns ("Oftersheim", "Gröbenzell")
 BOARD_COUNTRY = "DE"
@@ -23,22 +21,11 @@ BOARD_COUNTRY = "DE"
 
 class Arbeitnow(Source):
     name = "arbeitnow"
+    base_url_default = "https://www.arbeitnow.com"
     path = "/api/job-board-api"
-
-    def pages(self, client: httpx.Client) -> Iterator[Page]:
-        target: str | None = self.path
-        seen: set[str] = set()
-        while target is not None and len(seen) < self.limits.max_pages:
-            seen.add(target)
-            response = client.get(target)
-            payload, data = self.records_in(response, "data")
-            yield Page(url=str(response.url), records=data)
-            target = _next_target(payload, client.base_url)
-            if not data or target in seen:  # the end, or a server linking back to a page already read
-                break
-            if target is not None and self.page_is_known(data):
-                self.cursor.pages_skipped += 1  # the API gives no page count: the next page is the one known skip
-                break
+    records = "data"
+    paging = NextLink("links.next")
+    newest_first = True
 
     def to_posting(self, raw: Any) -> RawPosting:
         raw = fields.record(raw)
@@ -61,18 +48,3 @@ class Arbeitnow(Source):
             default_country=BOARD_COUNTRY,
         )
 
-
-def _next_target(payload: dict, base_url: httpx.URL) -> str | None:
-    """``links.next`` as a path + query for the configured base URL, never the host the payload names.
-
-    A link that already carries the base URL's path prefix (a proxy rewriting links) is not prefixed twice.
-    """
-    links = payload.get("links")
-    link = links.get("next") if isinstance(links, dict) else None
-    if not isinstance(link, str) or not link:
-        return None
-    url = httpx.URL(link)
-    path, prefix = url.path, base_url.path.rstrip("/")
-    if prefix and path.startswith(prefix + "/"):
-        path = path[len(prefix) :]
-    return path + (f"?{url.query.decode()}" if url.query else "")

@@ -16,15 +16,12 @@ name them freely ("USA: Pay Transparency Range", "Hiring Range", "Employment Typ
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from typing import Any
-from urllib.parse import parse_qs, quote, urlsplit
+from typing import Any, ClassVar
+from urllib.parse import parse_qs, urlsplit
 
-import httpx
-
-from job_analytics.errors import ConfigError
 from job_analytics.sources import fields
-from job_analytics.sources.base import Page, RawPosting, Source
+from job_analytics.sources.base import RawPosting, Source
+from job_analytics.sources.paging import ForEach
 
 BOARD_HOSTS = (
     "boards.greenhouse.io",
@@ -36,18 +33,12 @@ BOARD_HOSTS = (
 
 class Greenhouse(Source):
     name = "greenhouse"
+    base_url_default = "https://boards-api.greenhouse.io"
     path = "/v1/boards/{board}/jobs"
-
-    def pages(self, client: httpx.Client) -> Iterator[Page]:
-        boards = self.settings.greenhouse_boards
-        if not boards:
-            raise ConfigError(
-                "greenhouse: no boards configured; set JOB_ANALYTICS_GREENHOUSE_BOARDS (comma list)"
-            )
-        for board in boards:
-            response = client.get(self.path.format(board=quote(board, safe="")), params={"content": "true"})
-            _, jobs = self.records_in(response, "jobs")
-            yield Page(url=str(response.url), records=jobs)
+    params: ClassVar[dict[str, Any]] = {"content": "true"}
+    each = (ForEach("greenhouse_boards", "board", "board", help="comma list of board tokens (required)"),)
+    records = "jobs"
+    lists_whole_board = True
 
     def to_posting(self, raw: Any) -> RawPosting:
         raw = fields.record(raw)

@@ -19,19 +19,38 @@ country). ``job_posted_at`` ("3 days ago") is kept as ``posted_text`` only when 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
 from job_analytics.errors import ConfigError, SourceError
 from job_analytics.sources import fields
-from job_analytics.sources.base import Page, RawPosting, Source
+from job_analytics.sources.base import RawPosting, Source
+from job_analytics.sources.paging import Cursor, ForEach, PageNumber, Request, SinglePage
+
+
+class PageOrCursor(SinglePage):
+    """The list shape pages by ``page``; the newer ``data: {jobs, cursor}`` shape by its cursor."""
+
+    page, cursor = PageNumber("page"), Cursor("data.cursor", drop=("page",))
+
+    def next(self, request: Request, payload: Any, records: list, base_url: httpx.URL) -> Request | None:
+        paging = self.cursor if isinstance(payload.get("data"), dict) else self.page
+        return paging.next(request, payload, records, base_url)
 
 
 class JSearch(Source):
     name = "jsearch"
+    base_url_default = "https://jsearch.p.rapidapi.com"
     path = "/search"
+    params: ClassVar[dict[str, Any]] = {"query": "{query}", "page": 1, "num_pages": 1, "country": "{country}"}
+    each = (
+        ForEach("jsearch_queries", "query", "query", default=("data engineer",), help="comma list of searches"),
+        ForEach("jsearch_countries", "country", "country", default=("us",),
+                help="comma list of ISO 3166-1 alpha-2 codes; each query is asked in each"),
+    )
+    paging = PageOrCursor()
+    yields_empty_page = False  # RapidAPI bills a page: an empty one ends the query unreported
 
     def headers(self) -> dict[str, str]:
         key = self.settings.rapidapi_key
@@ -39,41 +58,24 @@ class JSearch(Source):
             raise ConfigError("jsearch: no RapidAPI key; set RAPIDAPI_KEY (or JOB_ANALYTICS_RAPIDAPI_KEY)")
         return {"X-RapidAPI-Key": key.get_secret_value(), "X-RapidAPI-Host": httpx.URL(self.base_url).host}
 
-    def pages(self, client: httpx.Client) -> Iterator[Page]:
+    def request_params(self, item: dict[str, str | None]) -> dict[str, Any]:
+        params = super().request_params(item)
         window = date_posted_for(self.cursor.days_since_last_run) if self.cursor else None
         if window:
             self.cursor.notes["date_posted"] = window
-        for query in self.settings.jsearch_queries:
-            for country in self.settings.jsearch_countries:
-                params: dict[str, Any] = {"query": query, "page": 1, "num_pages": 1, "country": country}
-                if window:
-                    params["date_posted"] = window
-                followed: set[str] = set()
-                for _ in range(self.limits.max_pages):
-                    response = client.get(self.path, params=params).raise_for_status()
-                    jobs, shape, cursor = self._jobs_in(response)
-                    if not jobs:
-                        break
-                    yield Page(url=str(response.url), records=jobs)
-                    if shape == "list":
-                        params = {**params, "page": params.get("page", 1) + 1}
-                    elif cursor is None or cursor in followed:
-                        break
-                    else:
-                        followed.add(cursor)
-                        params = {k: v for k, v in params.items() if k != "page"} | {"cursor": cursor}
+            params["date_posted"] = window
+        return params
 
-    def _jobs_in(self, response: httpx.Response) -> tuple[list, str, str | None]:
-        """The page's postings, its shape (``list`` or ``cursor``) and the next page's cursor, if any. An error
-        status, or ``data`` in neither shape, is a ``SourceError`` naming the URL without its query."""
-        payload = response.json()
+    def read_page(self, response: httpx.Response) -> tuple[Any, list]:
+        """The page's JSON and postings: ``data`` as a list, or ``data.jobs``. An error status, or ``data`` in
+        neither shape, is a ``SourceError`` naming the URL without its query."""
+        payload = response.raise_for_status().json()
         status = payload.get("status") if isinstance(payload, dict) else None
         data = payload.get("data") if isinstance(payload, dict) else None
         if status in (None, "OK") and isinstance(data, list):
-            return data, "list", None
+            return payload, data
         if status in (None, "OK") and isinstance(data, dict) and isinstance(data.get("jobs"), list):
-            cursor = data.get("cursor")
-            return data["jobs"], "cursor", cursor if isinstance(cursor, str) and cursor.strip() else None
+            return payload, data["jobs"]
         raise SourceError(
             f"jsearch: {response.url.copy_with(query=None)}: no 'data' list (nor 'data.jobs') with status OK "
             f"(status {status!r:.40})"

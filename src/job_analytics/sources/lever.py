@@ -14,15 +14,14 @@ the same. ``country`` (ISO 3166-1 alpha-2), when sent, completes a location that
 from __future__ import annotations
 
 import html
-from collections.abc import Iterator
-from typing import Any
-from urllib.parse import quote, urlsplit
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
 
 import httpx
 
-from job_analytics.errors import ConfigError, SourceError
 from job_analytics.sources import fields
-from job_analytics.sources.base import Page, RawPosting, Source
+from job_analytics.sources.base import RawPosting, Source
+from job_analytics.sources.paging import ForEach
 
 #: ``workplaceType`` → remote or not; ``unspecified`` (and anything new) says nothing.
 _REMOTE = {"remote": True, "on-site": False, "onsite": False, "hybrid": False}
@@ -30,25 +29,14 @@ _REMOTE = {"remote": True, "on-site": False, "onsite": False, "hybrid": False}
 
 class Lever(Source):
     name = "lever"
+    base_url_default = "https://api.lever.co"
     path = "/v0/postings/{company}"
+    params: ClassVar[dict[str, Any]] = {"mode": "json"}
+    each = (ForEach("lever_companies", "company", "site", help="comma list of Lever site names (required)"),)
+    lists_whole_board = True
 
-    def pages(self, client: httpx.Client) -> Iterator[Page]:
-        companies = self.settings.lever_companies
-        if not companies:
-            raise ConfigError(
-                "lever: no companies configured; set JOB_ANALYTICS_LEVER_COMPANIES (comma list)"
-            )
-        failed: list[str] = []
-        for company in companies:
-            response = client.get(self.path.format(company=quote(company, safe="")), params={"mode": "json"})
-            message = _error_message(response)
-            if message is not None:
-                failed.append(f"site {company!r} ({response.url.copy_with(query=None)}): {message}")
-                continue
-            _, postings = self.records_in(response)
-            yield Page(url=str(response.url), records=postings)
-        if failed:
-            raise SourceError(f"lever: {len(failed)} of {len(companies)} sites failed: " + "; ".join(failed))
+    def item_error(self, response: httpx.Response) -> str | None:
+        return _error_message(response)
 
     def to_posting(self, raw: Any) -> RawPosting:
         raw = fields.record(raw)

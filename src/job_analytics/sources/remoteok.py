@@ -1,7 +1,7 @@
 """Remote OK (https://remoteok.com/api): every listed remote job in one JSON array.
 
 The array's first element is not a posting but the API's legal notice (``{"last_updated", "legal"}``: link back
-and credit Remote OK). ``pages()`` leaves it out of the page, so it never reaches bronze as a record; an array
+and credit Remote OK). ``read_page`` leaves it out of the page, so it never reaches bronze as a record; an array
 whose first element carries an ``id`` is kept whole, so a change of shape can never drop a posting. The API
 refuses requests without a User-Agent; ``ingest`` sends the project's own.
 
@@ -11,24 +11,22 @@ UTF-8 included ("Ã©", "â€™", even in titles and locations): silver repair
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
 
 from job_analytics.sources import fields
-from job_analytics.sources.base import Page, RawPosting, Source
+from job_analytics.sources.base import RawPosting, Source
 
 
 class RemoteOK(Source):
     name = "remoteok"
+    base_url_default = "https://remoteok.com"
     path = "/api"
 
-    def pages(self, client: httpx.Client) -> Iterator[Page]:
-        response = client.get(self.path)
-        _, payload = self.records_in(response)
-        records = payload[1:] if payload and is_legal_notice(payload[0]) else payload
-        yield Page(url=str(response.url), records=records)
+    def read_page(self, response: httpx.Response) -> tuple[Any, list]:
+        payload, records = self.records_in(response)
+        return payload, records[1:] if records and is_legal_notice(records[0]) else records
 
     def to_posting(self, raw: Any) -> RawPosting:
         raw = fields.record(raw)

@@ -7,26 +7,21 @@ and is read as UTC; an empty ``job_type`` or ``salary`` is none.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from typing import Any
-
-import httpx
+from typing import Any, ClassVar
 
 from job_analytics.sources import fields
-from job_analytics.sources.base import Page, RawPosting, Source
+from job_analytics.sources.base import RawPosting, Source
+from job_analytics.sources.paging import ForEach
 
 
 class Remotive(Source):
     name = "remotive"
+    base_url_default = "https://remotive.com"
     path = "/api/remote-jobs"
-
-    def pages(self, client: httpx.Client) -> Iterator[Page]:
-        categories = self.settings.remotive_categories or [None]
-        for category in categories:
-            params = {"category": category} if category else None
-            response = client.get(self.path, params=params)
-            _, jobs = self.records_in(response, "jobs")
-            yield Page(url=str(response.url), records=jobs)
+    params: ClassVar[dict[str, Any]] = {"category": "{category}"}
+    each = (ForEach("remotive_categories", "category", "category", required=False,
+                    help="comma list of categories; empty: the whole board in one page"),)
+    records = "jobs"
 
     def to_posting(self, raw: Any) -> RawPosting:
         raw = fields.record(raw)
