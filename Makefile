@@ -36,8 +36,9 @@ setup: .env
 demo: setup
 	$(RUN) python scripts/demo.py $(DEMO_DATE)
 
+# Two workers (pytest-xdist), each taking whole test files; the longest files first (tests/conftest.py).
 test: setup
-	$(RUN) pytest
+	$(RUN) pytest -n $(or $(TEST_WORKERS),2) --dist loadfile
 
 lint:
 	$(UV) run --frozen ruff check src dags tests scripts

@@ -22,3 +22,15 @@
     {#- the latest sighting of a posting wins; within one day the remaining keys only make the pick deterministic -#}
     ingest_date desc, posted_at desc nulls last, title, company, url
 {%- endmacro %}
+
+
+{% macro posting_key(duplicate_group, job_id) -%}
+    {#- one posting however many sources and days it was seen on: its duplicate_group (silver's cross-source and
+        cross-day dedupe), else its own job_id -#}
+    coalesce({{ duplicate_group }}, {{ job_id }})
+{%- endmacro %}
+
+
+{% macro salary_mid(low, high) -%}
+    coalesce(({{ low }} + {{ high }}) / 2, {{ low }}, {{ high }})
+{%- endmacro %}

@@ -51,6 +51,8 @@ def test_publish_writes_gold_parquet_and_catalog_views(published):
     assert summary["tables"] == {
         "fct_job_postings": 2, "agg_daily_postings": 2, "dim_company": 2, "dim_location": 2, "dim_skill": 2,
         "bridge_job_skill": 4, "agg_skill_demand": 2, "agg_salary_by_role": 0, "agg_top_companies": 2,
+        # the lifecycle marts: two postings over one day (no demand index before a second day)
+        "fct_posting_lifecycle": 2, "dim_posting_salary": 2, "agg_daily_flow": 2, "agg_demand_index": 0,
     }
     assert summary["catalog"] == str(lake.catalog_path)
     assert lake.read_run_summary(DAY1, "publish")["tables"] == summary["tables"]

@@ -10,7 +10,7 @@ import duckdb
 import pytest
 from plotly.offline import get_plotlyjs
 
-from job_analytics.dashboard import charts, render
+from job_analytics.dashboard import charts, flows, render
 from job_analytics.errors import MissingInputError
 from job_analytics.lake import Lake
 from job_analytics.settings import Settings
@@ -67,7 +67,50 @@ from fct group by company
 """
 
 
-def build_lake(root: Path, n: int = 40, views: tuple[str, ...] = ("fct", "agg", "company")) -> Settings:
+# The lifecycle marts of the same postings: each first seen on its posting day and listed for 3 days, every
+# fifth closed after, every seventh reposted once; its salary raised by 1,000 on the day after its first sighting.
+LIFECYCLE_SQL = """
+select job_id as posting_key, job_id, source, role_family, country_code, skills, posted_date as first_seen,
+       posted_date + 2 as last_seen, case when hash(job_id) % 5 = 0 then posted_date + 3 end as closed_on,
+       case when hash(job_id) % 5 = 0 then false else true end as is_open, 3 as days_open,
+       case when hash(job_id) % 7 = 0 then 1 else 0 end as times_reposted
+from fct
+"""
+FLOW_SQL = """
+with events as (
+    select first_seen as flow_date, source, role_family, coalesce(country_code, 'ZZ') as country_code,
+           1 as opened, 0 as closed from lifecycle
+    union all
+    select closed_on, source, role_family, coalesce(country_code, 'ZZ'), 0, 1 from lifecycle where closed_on is not null
+)
+select flow_date, source, role_family, country_code, sum(opened) as new_postings, 0 as reposted_postings,
+       sum(closed) as closed_postings,
+       sum(sum(opened) - sum(closed)) over (partition by source, role_family, country_code order by flow_date)
+           as open_postings
+from events group by flow_date, source, role_family, country_code
+"""
+DEMAND_SQL = """
+select first_seen as index_date, 'role_family' as dimension, role_family as value, count(*) as new_postings,
+       avg(count(*)) over (partition by role_family order by first_seen rows 6 preceding) as new_postings_7d_avg,
+       1.0 as baseline_daily_avg,
+       100 * avg(count(*)) over (partition by role_family order by first_seen rows 6 preceding) as demand_index
+from lifecycle group by first_seen, role_family
+union all
+select first_seen, 'skill', skill, count(*), count(*), 1.0, 100.0 * count(*)
+from (select first_seen, unnest(skills) as skill from lifecycle) group by first_seen, skill
+"""
+SALARY_HISTORY_SQL = """
+select job_id as posting_key, posted_date as valid_from, posted_date + 1 as valid_to, salary_annual_usd_mid,
+       null::double as change_annual_usd from fct where salary_annual_usd_mid is not null
+union all
+select job_id, posted_date + 1, null, salary_annual_usd_mid + 1000, 1000.0 from fct
+where salary_annual_usd_mid is not null
+"""
+LIFECYCLE_VIEWS = ("lifecycle", "flow", "demand", "salary_history")
+
+
+def build_lake(root: Path, n: int = 40,
+               views: tuple[str, ...] = ("fct", "agg", "company", *LIFECYCLE_VIEWS)) -> Settings:
     """A lake with gold parquet files and a catalog of views over them, as update_catalog publishes it."""
     settings = Settings(lake_url=str(root))
     lake = Lake.from_settings(settings)
@@ -80,7 +123,13 @@ def build_lake(root: Path, n: int = 40, views: tuple[str, ...] = ("fct", "agg", 
         con.execute(f"copy fct to '{gold / 'fct.parquet'}' (format parquet)")
         con.execute(f"copy ({AGG_SQL}) to '{gold / 'agg.parquet'}' (format parquet)")
         con.execute(f"copy ({COMPANY_SQL}) to '{gold / 'company.parquet'}' (format parquet)")
-    names = {"fct": "fct_job_postings", "agg": "agg_daily_postings", "company": "dim_company"}
+        con.execute(f"create table lifecycle as {LIFECYCLE_SQL}")
+        con.execute(f"copy lifecycle to '{gold / 'lifecycle.parquet'}' (format parquet)")
+        for name, query in (("flow", FLOW_SQL), ("demand", DEMAND_SQL), ("salary_history", SALARY_HISTORY_SQL)):
+            con.execute(f"copy ({query}) to '{gold / name}.parquet' (format parquet)")
+    names = {"fct": "fct_job_postings", "agg": "agg_daily_postings", "company": "dim_company",
+             "lifecycle": "fct_posting_lifecycle", "flow": "agg_daily_flow", "demand": "agg_demand_index",
+             "salary_history": "dim_posting_salary"}
     with duckdb.connect(str(lake.catalog_path)) as con:
         for file in views:
             con.execute(f"create view {names[file]} as select * from read_parquet('{gold / file}.parquet')")
@@ -104,10 +153,11 @@ def test_page_written_with_all_charts(settings: Settings):
     assert index.name == "index.html" and snapshot.name == "2024-01-10.html"
     assert index.read_bytes() == snapshot.read_bytes()
     assert result["bytes"] == index.stat().st_size > 10_000
-    assert result["charts"] == 8
+    assert result["charts"] == 13  # 8, plus flow, the two demand indexes, days open, salary movement
     page = index.read_text()
-    assert page.count('class="plotly-graph-div"') == 8
-    for slug in ("per-day", "skills", "salary-roles", "companies", "titles", "remote", "salary", "countries"):
+    assert page.count('class="plotly-graph-div"') == 13
+    for slug in ("per-day", "skills", "salary-roles", "companies", "titles", "remote", "salary", "countries",
+                 "flow", "demand-roles", "demand-skills", "days-open", "salary-moves"):
         assert f'id="chart-{slug}"' in page
     assert "no view" not in page and "lacks column" not in page and "No data yet" not in page
 
@@ -166,8 +216,10 @@ def test_empty_catalog_still_renders(tmp_path: Path):
     result = render.run(settings, DAY)
     page = Path(result["path"]).read_text()
 
-    assert result["charts"] == 8
+    assert result["charts"] == 13  # 8, plus the five lifecycle charts, each with its "no data" note
     assert "No data yet" in page and "No postings yet." in page
+    assert "No index yet: it starts on the second day of data" in page
+    assert "No posting has changed its salary yet" in page
     assert "No skills extracted yet" in page and "No role with 3+ salaried postings yet" in page
     assert "no postings published yet" in page
     assert 'class="status unknown">no result' in page
@@ -316,3 +368,28 @@ def test_freshness_unknown_without_the_view(tmp_path: Path):
 
     assert "data freshness unknown" in page
     assert "Data freshness: The catalog has no view fct_job_postings yet." in page
+
+
+@pytest.mark.parametrize("days, first, last, ticks_daily", [
+    ([date(2024, 1, 10)], "2024-01-06T12:00:00", "2024-01-13T12:00:00", True),  # one day: a week around it
+    ([date(2024, 1, 1), date(2024, 1, 2)], "2023-12-29T12:00:00", "2024-01-05T12:00:00", True),
+    ([date(2024, 1, 1), date(2024, 1, 9), date(2024, 3, 1)], "2023-12-31T12:00:00", "2024-03-01T12:00:00", False),
+])
+def test_day_axis_is_readable_for_a_first_day_a_single_day_and_gaps(days, first, last, ticks_daily):
+    axis = charts.day_axis(days)
+    assert axis["type"] == "date" and axis["tickformat"] == "%b %d"  # never hours
+    assert axis["range"] == [first, last]
+    assert ("dtick" in axis) is ticks_daily
+
+
+def test_flow_charts_say_what_they_count(settings: Settings):
+    with duckdb.connect(str(Lake.from_settings(settings).catalog_path), read_only=True) as con:
+        catalog = render.Catalog(con)
+        new, closed, open_ = flows.new_vs_closed(catalog).data
+        demand = flows.demand_index(catalog, "skill")
+        days_open = flows.days_open_by_role(catalog)
+    assert sum(new.y) == 40 and -sum(closed.y) == sum(closed.customdata) > 0  # closed drawn below the axis
+    assert open_.yaxis == "y2" and open_.name == "open at end of day"
+    assert new.name.startswith("new (first seen") and closed.name.startswith("closed")
+    assert {trace.name for trace in demand.data} == {"python", "spark", "sql", "&lt;script&gt;alert(1)&lt;/script&gt;"}
+    assert [trace.name for trace in days_open.data] == ["closed: listed for", "open: listed so far"]

@@ -52,8 +52,10 @@ def test_gate_passes_good_gold(passed):
     assert summary["rows"] == {"silver_jobs": 3, "fct_job_postings": 3}
     assert lake.read_run_summary(DAY, "validate")["success"] is True
     saved = json.loads((lake.quality_dir(DAY) / "validation.json").read_text())
+    # the lifecycle marts have their suites too (fct_posting_lifecycle, agg_daily_flow)
     assert {table: result["success"] for table, result in saved["results"].items()} == {
         "silver_jobs": True, "fct_job_postings": True, "agg_daily_postings": True, "agg_salary_by_role": True,
+        "fct_posting_lifecycle": True, "agg_daily_flow": True,
     }
     assert saved["warnings"] == [] and saved["failed"] == []
 
@@ -66,7 +68,8 @@ def test_first_day_has_no_volume_baseline_and_passes(passed):
 
 def test_gate_failure_message_counts_failed_expectations(failed):
     _, error = failed
-    assert str(error).startswith("quality gate failed for 2024-01-01: 8 of 49 expectations: ")
+    # 49, plus 9 on fct_posting_lifecycle and 5 on agg_daily_flow
+    assert str(error).startswith("quality gate failed for 2024-01-01: 8 of 63 expectations: ")
 
 
 @pytest.mark.parametrize("expected", [
@@ -186,3 +189,37 @@ def test_gate_checks_the_salary_mart_with_the_dbt_projects_min_sample():
     from job_analytics.settings import Settings
 
     assert gate.dbt_var(Settings(), "salary_min_sample") == 3
+
+
+def test_flow_mart_fails_when_open_postings_do_not_balance():
+    """The gate's own read of agg_daily_flow (DuckDB) derives the expected open count across rows."""
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute("""create table agg_daily_flow as select * from (values
+        (date '2024-01-01', 'demo', 'data_engineer', 'DE', 5, 0, 5),
+        (date '2024-01-02', 'demo', 'data_engineer', 'DE', 2, 1, 6),
+        (date '2024-01-03', 'demo', 'data_engineer', 'DE', 0, 2, 9),
+        (date '2024-01-02', 'demo', 'other', 'ZZ', 1, 0, 1)
+    ) t(flow_date, source, role_family, country_code, new_postings, closed_postings, open_postings)""")
+    suite = suites.agg_daily_flow()
+    (result,) = gate.validate([(suite, gate._frame(con, suite))]).values()
+    assert [gate.describe(f).split(" (expected")[0] for f in gate.failed_expectations("agg_daily_flow", result)] == [
+        ("expect_column_pair_values_to_be_equal on agg_daily_flow (open_postings, open_expected): "
+         "1 of 4 rows unexpected, e.g. [[9, 4]]")]
+
+
+def test_lifecycle_mart_fails_on_dates_out_of_order():
+    import pandas as pd
+
+    frame = pd.DataFrame({
+        "posting_key": ["a", "b", "c"],
+        "first_seen": pd.to_datetime(["2024-01-01", "2024-01-03", "2024-01-01"]),
+        "last_seen": pd.to_datetime(["2024-01-02", "2024-01-02", "2024-01-04"]),
+        "closed_on": pd.to_datetime(["2024-01-03", None, "2024-01-04"]),
+        "times_reposted": [0, 0, 1],
+        "days_open": [2, 1, 4],
+    })
+    (result,) = gate.validate([(suites.fct_posting_lifecycle(), frame)]).values()
+    failed = {f["column"] for f in gate.failed_expectations("fct_posting_lifecycle", result)}
+    assert failed == {"last_seen, first_seen", "closed_on, last_seen"}  # b seen last before first; c closed when seen

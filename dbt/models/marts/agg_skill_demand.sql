@@ -35,12 +35,15 @@ last_day as (
 
 spine as (
 
-    -- every day from a skill's first posting to the latest posted_date in gold, so the windows below are
-    -- calendar days (a day without postings of the skill is a row with 0)
+    -- every calendar day of the trailing var('skill_demand_spine_days') days up to the latest posted_date in gold
+    -- (from the skill's first posting on), so the recent windows read as calendar days with 0 where nothing was
+    -- posted; before that window only the days with postings of the skill are rows. The table grows with the
+    -- postings, not with the calendar span between the oldest and the newest.
     select
         skill_key,
         cast(unnest(generate_series(
-            cast(min(posted_date) as timestamp), cast(any_value(last_day) as timestamp), interval 1 day
+            cast(greatest(min(posted_date), any_value(last_day) - {{ var('skill_demand_spine_days') - 1 }}) as timestamp),
+            cast(any_value(last_day) as timestamp), interval 1 day
         )) as date) as posted_date
 
     from daily
@@ -51,20 +54,27 @@ spine as (
 
 filled as (
 
-    select spine.skill_key, spine.posted_date, coalesce(daily.postings, 0) as postings
+    select
+        coalesce(spine.skill_key, daily.skill_key) as skill_key,
+        coalesce(spine.posted_date, daily.posted_date) as posted_date,
+        coalesce(daily.postings, 0) as postings
+
     from spine
-    left join daily using (skill_key, posted_date)
+    full outer join daily using (skill_key, posted_date)
 
 ),
 
 windows as (
 
+    -- calendar windows over sparse rows: ranges of days, not counts of rows
     select
         *,
-        sum(postings) over (by_day rows between 6 preceding and current row) as postings_7d,
-        coalesce(sum(postings) over (by_day rows between 13 preceding and 7 preceding), 0) as postings_prev_7d,
-        sum(postings) over (by_day rows between 27 preceding and current row) as postings_28d,
-        coalesce(sum(postings) over (by_day rows between 55 preceding and 28 preceding), 0) as postings_prev_28d
+        sum(postings) over (by_day range between interval 6 days preceding and current row) as postings_7d,
+        coalesce(sum(postings) over (
+            by_day range between interval 13 days preceding and interval 7 days preceding), 0) as postings_prev_7d,
+        sum(postings) over (by_day range between interval 27 days preceding and current row) as postings_28d,
+        coalesce(sum(postings) over (
+            by_day range between interval 55 days preceding and interval 28 days preceding), 0) as postings_prev_28d
 
     from filled
     window by_day as (partition by skill_key order by posted_date)

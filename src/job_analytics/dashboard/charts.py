@@ -60,6 +60,23 @@ def _no_data(fig: go.Figure | None = None, message: str = "No data yet") -> go.F
     return fig
 
 
+#: a time axis never spans fewer days than this: a first day, or a single one, is a bar among empty days
+MIN_AXIS_DAYS = 7
+
+
+def day_axis(days: list[date]) -> dict:
+    """A date x-axis over ``days`` (at least ``MIN_AXIS_DAYS`` wide, half a day of margin), with one tick per day
+    while the range is short: never hours, never a single point stretched over the width."""
+    first, last = min(days), max(days)
+    pad = max(0, MIN_AXIS_DAYS - 1 - (last - first).days)
+    start, end = first - timedelta(days=pad // 2), last + timedelta(days=pad - pad // 2)
+    axis = {"type": "date", "tickformat": "%b %d", "hoverformat": "%Y-%m-%d",
+            "range": [f"{start - timedelta(days=1)}T12:00:00", f"{end}T12:00:00"]}
+    if (end - start).days <= 14:
+        axis["dtick"] = 86_400_000  # one day, in ms
+    return axis
+
+
 def per_day(catalog: Catalog) -> go.Figure:
     rows = catalog.rows(
         "agg_daily_postings",
@@ -94,7 +111,7 @@ def per_day(catalog: Catalog) -> go.Figure:
         barmode="stack",
         showlegend=True,
         legend={"orientation": "h", "y": -0.15, "title": {"text": "Source"}},
-        xaxis={"type": "date"},
+        xaxis=day_axis([date.fromisoformat(day) for day, _, _ in rows]),
     )
     return fig
 

@@ -27,7 +27,7 @@ import duckdb
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from job_analytics.dashboard import charts, freshness
+from job_analytics.dashboard import charts, flows, freshness
 from job_analytics.dashboard.charts import MIN_SAMPLE, SALARY_MID, TOP_N, TREND_DAYS
 from job_analytics.dashboard.freshness import Freshness
 from job_analytics.errors import MissingInputError
@@ -127,7 +127,18 @@ def render_page(
     """The whole page as HTML, and how many charts it holds."""
     fresh = _freshness(catalog, generated_at)
     panels = [
-        _chart("Postings per day by source", "per-day", lambda: charts.per_day(catalog), wide=True),
+        _chart("Postings per day by source (by the date the source says they were posted)", "per-day",
+               lambda: charts.per_day(catalog), wide=True),
+        _chart("New vs closed postings per day (by the day first seen / found closed), and open at the end of it",
+               "flow", lambda: flows.new_vs_closed(catalog), wide=True),
+        _chart("Demand index by role family: 7-day average of new postings, first 28 days = 100", "demand-roles",
+               lambda: flows.demand_index(catalog, "role_family")),
+        _chart("Demand index of the top skills: 7-day average of new postings listing the skill, first 28 days = 100",
+               "demand-skills", lambda: flows.demand_index(catalog, "skill")),
+        _chart("Median days listed by role family (first to last seen), closed and still open postings",
+               "days-open", lambda: flows.days_open_by_role(catalog)),
+        _chart("Salary movement: postings whose advertised salary rose or fell, by the day it changed",
+               "salary-moves", lambda: flows.salary_movement(catalog)),
         _chart(
             f"Top {TOP_N} skills: last {TREND_DAYS} days vs the {TREND_DAYS} before",
             "skills",

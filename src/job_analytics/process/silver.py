@@ -43,7 +43,7 @@ import pyarrow as pa
 
 from job_analytics.errors import BadRecord, ConfigError, ConservationError, MissingInputError
 from job_analytics.lake import Lake, is_remote, staged_dir
-from job_analytics.process import dedupe
+from job_analytics.process import dedupe, scrapes
 from job_analytics.schema import QUARANTINE, SILVER_JOBS
 
 log = logging.getLogger(__name__)
@@ -106,6 +106,24 @@ QUARANTINE_SQL = f"""
     where m._reason is not null or r._rank > 1
 """
 
+#: The day's lines per source, request URL and bronze file, and how many became silver rows (``scrapes.LINES_SQL``).
+LISTED_SQL = f"""
+    with ranked as ({RANKED_SQL}),
+    listed as (
+        select m.source, m._url, m._seq, r._rank = 1 as kept
+        from mapped m left join ranked r on m._seq = r._seq
+    )
+    {scrapes.LINES_SQL}
+"""
+
+#: The silver rows' request URLs, for the boards that listed them (``scrapes.build``).
+WINNER_URLS_SQL = f"""
+    with ranked as ({RANKED_SQL})
+    select m.source, m._url as url, m.job_id
+    from mapped m join ranked r on m._seq = r._seq
+    where r._rank = 1
+"""
+
 #: What became of the day, per source: outcome (null = silver), notes, count. Small; read by the run summary.
 SUMMARY_SQL = f"""
     with ranked as ({RANKED_SQL})
@@ -162,6 +180,10 @@ def run(settings: Any, day: date) -> dict:
             if bronze_records != silver_rows + quarantined:
                 raise ConservationError(f"{day} ({engine.name}): {bronze_records} bronze records != "
                                         f"{silver_rows} silver + {quarantined} quarantined")
+            # what each scrape listed and whether it was complete: gold closes postings from it
+            scraped = scrapes.build(lake, day, files, _rows(engine, LISTED_SQL), _rows(engine, WINNER_URLS_SQL))
+            write_partition(stack.enter_context(staged_dir(scrapes.scrapes_partition(lake, day))),
+                            scrapes.SCRAPES, scraped.to_batches())
         # the index follows the silver it describes: written once the day's silver is in place
         dedupe.write_index(lake, day, grouping.index)
         steps["write"] = round(time.monotonic() - mark, 2)
@@ -201,6 +223,7 @@ def run(settings: Any, day: date) -> dict:
         },
         "notes": dict(sorted(notes.items())),
         "dedupe": grouping.stats,
+        "scrapes": _scrapes_summary(scraped.to_pylist()),
         "seconds": round(time.monotonic() - started, 2),
         "step_seconds": steps,
     }
@@ -221,6 +244,18 @@ def _engine(settings: Any, lake: Lake) -> Engine:
 
         return SparkEngine(settings)
     raise ConfigError(f"ENGINE={settings.engine!r}: choose duckdb or spark")
+
+
+def _scrapes_summary(rows: list[dict]) -> dict:
+    """Per source: whether the day's scrape was complete, and how many boards it listed (board APIs)."""
+    return {row["source"]: {"complete": row["complete"],
+                            "boards": sum(1 for r in rows if r["source"] == row["source"] and r["board"])}
+            for row in rows if row["board"] is None}
+
+
+def _rows(engine: Engine, sql: str) -> Iterator[dict]:
+    for batch in engine.query(sql):
+        yield from batch.to_pylist()
 
 
 def _outcomes(engine: Engine) -> list[tuple[str, str | None, list[str] | None, int]]:

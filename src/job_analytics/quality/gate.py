@@ -31,7 +31,8 @@ log = logging.getLogger(__name__)
 
 #: the marts dbt builds and publish copies to gold/, in dependency order
 GOLD_TABLES = ("fct_job_postings", "dim_company", "dim_location", "bridge_job_skill", "dim_skill",
-               "agg_daily_postings", "agg_skill_demand", "agg_salary_by_role", "agg_top_companies")
+               "agg_daily_postings", "agg_skill_demand", "agg_salary_by_role", "agg_top_companies",
+               "fct_posting_lifecycle", "dim_posting_salary", "agg_daily_flow", "agg_demand_index")
 _SHOWN_VALUES = 5
 DOCS_SITE = "lake"
 
@@ -54,8 +55,10 @@ def run(settings: Any, day: date) -> dict:
         fct = _frame(con, fct_suite)
         agg_suite = suites.agg_daily_postings(fct_rows=len(fct))
         salary_suite = suites.agg_salary_by_role(min_sample=dbt_var(settings, "salary_min_sample"))
+        lifecycle_suite, flow_suite = suites.fct_posting_lifecycle(), suites.agg_daily_flow()
         checks = [(silver_suite, silver), (fct_suite, fct), (agg_suite, _frame(con, agg_suite)),
-                  (salary_suite, _frame(con, salary_suite))]
+                  (salary_suite, _frame(con, salary_suite)), (lifecycle_suite, _frame(con, lifecycle_suite)),
+                  (flow_suite, _frame(con, flow_suite))]
 
     docs_dir = lake.quality_dir(day) / "data_docs"
     with staged_dir(docs_dir) as stage:
@@ -241,6 +244,8 @@ def dbt_var(settings: Any, name: str) -> Any:
 
 
 def _frame(con: duckdb.DuckDBPyConnection, suite: suites.Suite) -> Any:
+    if suite.query:  # the suite's own read: columns derived across rows, checked row by row
+        return con.execute(suite.query).df()
     return con.execute(f"SELECT {', '.join(suite.columns)} FROM {suite.table}").df()
 
 

@@ -21,10 +21,12 @@ from itertools import pairwise
 from typing import Any
 
 from job_analytics.schema import EMPLOYMENT_TYPES, SALARY_PERIODS
+from job_analytics.sources import REGISTRY
 
 CRITICAL, WARNING = "critical", "warning"  # great_expectations.expectations.metadata_types.FailureSeverity values
-#: the source registry's names (DESIGN.md "Sources"); dbt's accepted_values test lists the same set
-KNOWN_SOURCES = ("demo", "jsearch", "remotive", "arbeitnow", "remoteok", "greenhouse", "lever")
+#: the source registry's names (DESIGN.md "Sources"); dbt's accepted_values test reads the same registry (its var
+#: known_sources, set by transform.dbt_env)
+KNOWN_SOURCES = tuple(REGISTRY)
 #: a plausible annual salary in US dollars; outside it a unit or currency conversion went wrong
 SALARY_ANNUAL_USD = (1_000, 5_000_000)
 UNKNOWN_COUNTRY = "ZZ"  # agg_daily_postings' code for no country (unknown or worldwide)
@@ -36,6 +38,8 @@ BASELINE_DAYS = 7
 #: the newest posting of a day older than this before the day's start: the sources may serve stale pages
 FRESHNESS = timedelta(days=3)
 SILVER_TABLE = "silver_jobs"
+#: agg_daily_flow's grain: a day and the cell its open postings run in (dbt/models/marts/agg_daily_flow.yml)
+FLOW_CELL = ("source", "role_family", "country_code")
 
 
 @dataclass(frozen=True)
@@ -43,6 +47,7 @@ class Suite:
     table: str
     columns: tuple[str, ...]
     expectations: list[Any]  # great_expectations.expectations.Expectation
+    query: str | None = None  # how the gate reads the frame, when not a plain select of ``columns``
 
 
 @dataclass(frozen=True)
@@ -265,3 +270,50 @@ def agg_salary_by_role(min_sample: int) -> Suite:
     ]
     return Suite("agg_salary_by_role", ("role_family", "seniority", "country_code", "salaried_postings",
                                         *percentiles), expectations)
+
+
+def fct_posting_lifecycle() -> Suite:
+    """Each posting's life: one row per posting, first_seen <= last_seen < closed_on."""
+    import great_expectations.expectations as gxe
+
+    expectations = [
+        gxe.ExpectTableRowCountToBeBetween(min_value=1, description="gold has postings"),
+        gxe.ExpectColumnValuesToNotBeNull(column="posting_key"),
+        gxe.ExpectColumnValuesToBeUnique(column="posting_key", description="one row per posting"),
+        gxe.ExpectColumnValuesToNotBeNull(column="first_seen"),
+        gxe.ExpectColumnValuesToNotBeNull(column="last_seen"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(column_A="last_seen", column_B="first_seen", or_equal=True,
+                                                    description="first_seen <= last_seen"),
+        gxe.ExpectColumnPairValuesAToBeGreaterThanB(
+            column_A="closed_on", column_B="last_seen", or_equal=False, ignore_row_if="either_value_is_missing",
+            description="a posting closes after it was last seen (closed_on null while open)",
+        ),
+        gxe.ExpectColumnValuesToBeBetween(column="times_reposted", min_value=0),
+        gxe.ExpectColumnValuesToBeBetween(column="days_open", min_value=1),
+    ]
+    return Suite("fct_posting_lifecycle", ("posting_key", "first_seen", "last_seen", "closed_on", "times_reposted",
+                                           "days_open"), expectations)
+
+
+def agg_daily_flow() -> Suite:
+    """The daily flows balance: a cell's open postings are its previous row's plus the day's new minus closed."""
+    import great_expectations.expectations as gxe
+
+    cell = ", ".join(FLOW_CELL)
+    query = f"""
+        SELECT flow_date, {cell}, new_postings, closed_postings, open_postings,
+               coalesce(lag(open_postings) OVER (PARTITION BY {cell} ORDER BY flow_date), 0)
+                   + new_postings - closed_postings AS open_expected
+        FROM agg_daily_flow
+    """
+    expectations = [
+        gxe.ExpectCompoundColumnsToBeUnique(column_list=["flow_date", *FLOW_CELL], description="the grain"),
+        gxe.ExpectColumnPairValuesToBeEqual(
+            column_A="open_postings", column_B="open_expected",
+            description="open = open the day before + new - closed, per source, role family and country",
+        ),
+        *[gxe.ExpectColumnValuesToBeBetween(column=column, min_value=0)
+          for column in ("new_postings", "closed_postings", "open_postings")],
+    ]
+    return Suite("agg_daily_flow", ("flow_date", *FLOW_CELL, "new_postings", "closed_postings", "open_postings",
+                                    "open_expected"), expectations, query=query)
