@@ -64,6 +64,10 @@ def _no_data(fig: go.Figure | None = None, message: str = "No data yet") -> go.F
 MIN_AXIS_DAYS = 7
 
 
+#: a bar on a date axis is as wide as its x values are apart; one day alone would be a hairline: 0.8 day, in ms
+DAY_BAR_WIDTH = 0.8 * 86_400_000
+
+
 def day_axis(days: list[date]) -> dict:
     """A date x-axis over ``days`` (at least ``MIN_AXIS_DAYS`` wide, half a day of margin), with one tick per day
     while the range is short: never hours, never a single point stretched over the width."""
@@ -101,6 +105,7 @@ def per_day(catalog: Catalog) -> go.Figure:
                 x=days,
                 y=counts,
                 marker_color=SOURCE_COLORS[i % len(SOURCE_COLORS)],
+                width=DAY_BAR_WIDTH,
                 hovertemplate="%{x|%Y-%m-%d}<br>%{y} postings<extra>%{fullData.name}</extra>",
             )
             for i, (source, (days, counts)) in enumerate(sorted(by_source.items()))

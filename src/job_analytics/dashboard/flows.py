@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
-from job_analytics.dashboard.charts import SOURCE_COLORS, _label, _no_data, day_axis
+from job_analytics.dashboard.charts import DAY_BAR_WIDTH, SOURCE_COLORS, _label, _no_data, day_axis
 
 if TYPE_CHECKING:
     from job_analytics.dashboard.render import Catalog
@@ -32,9 +32,9 @@ def new_vs_closed(catalog: Catalog) -> go.Figure:
         return _no_data()
     days = [r[0] for r in rows]
     fig = go.Figure([
-        go.Bar(name="new (first seen, or back after closing)", x=days, y=[r[1] for r in rows], marker_color=NEW,
+        go.Bar(name="new (first seen, or back after closing)", x=days, width=DAY_BAR_WIDTH, y=[r[1] for r in rows], marker_color=NEW,
                hovertemplate="%{x|%Y-%m-%d}<br>%{y} new<extra></extra>"),
-        go.Bar(name="closed (gone from complete scrapes)", x=days, y=[-r[2] for r in rows], marker_color=CLOSED,
+        go.Bar(name="closed (gone from complete scrapes)", x=days, width=DAY_BAR_WIDTH, y=[-r[2] for r in rows], marker_color=CLOSED,
                customdata=[r[2] for r in rows], hovertemplate="%{x|%Y-%m-%d}<br>%{customdata} closed<extra></extra>"),
         go.Scatter(name="open at end of day", x=days, y=[r[3] for r in rows], yaxis="y2", mode="lines+markers",
                    line={"color": OPEN}, hovertemplate="%{x|%Y-%m-%d}<br>%{y} open<extra></extra>"),
@@ -113,10 +113,10 @@ def salary_movement(catalog: Catalog) -> go.Figure:
         return _no_data(message="No posting has changed its salary yet")
     days = [r[0] for r in rows]
     fig = go.Figure([
-        go.Bar(name="raised", x=days, y=[r[1] for r in rows], marker_color="#10b981",
+        go.Bar(name="raised", x=days, width=DAY_BAR_WIDTH, y=[r[1] for r in rows], marker_color="#10b981",
                customdata=[r[3] for r in rows],
                hovertemplate="%{x|%Y-%m-%d}<br>%{y} raised<br>median change $%{customdata:,.0f}<extra></extra>"),
-        go.Bar(name="lowered", x=days, y=[-r[2] for r in rows], marker_color=CLOSED,
+        go.Bar(name="lowered", x=days, width=DAY_BAR_WIDTH, y=[-r[2] for r in rows], marker_color=CLOSED,
                customdata=[r[2] for r in rows], hovertemplate="%{x|%Y-%m-%d}<br>%{customdata} lowered<extra></extra>"),
     ])
     fig.update_layout(barmode="relative", showlegend=True, legend={"orientation": "h", "y": -0.2},
