@@ -84,3 +84,13 @@
         {{ log(this.identifier ~ " as of " ~ (env_var('JOB_ANALYTICS_AS_OF_DATE', '') or "all silver") ~ ": " ~ plan, info=True) }}
     {%- endif -%}
 {% endmacro %}
+
+{#
+  The staging models' backfill rule, once: with JOB_ANALYTICS_AS_OF_DATE set (a run's logical date) a model sees
+  the lake as it was on that date, so later silver partitions are not part of that day's gold.
+#}
+{% macro as_of_filter(column='ingest_date') -%}
+    {%- if env_var('JOB_ANALYTICS_AS_OF_DATE', '') -%}
+    where {{ column }} <= date '{{ env_var("JOB_ANALYTICS_AS_OF_DATE") }}'
+    {%- endif -%}
+{%- endmacro %}

@@ -47,10 +47,8 @@ renamed as (
 
     from source
 
-    {% if env_var('JOB_ANALYTICS_AS_OF_DATE', '') %}
     -- a backfill sees the lake as it was on its date: later partitions are not part of that day's gold
-    where ingest_date <= date '{{ env_var("JOB_ANALYTICS_AS_OF_DATE") }}'
-    {% endif %}
+    {{ as_of_filter('ingest_date') }}
 
 )
 

@@ -51,9 +51,7 @@ renamed as (
 
     from source
 
-    {% if env_var('JOB_ANALYTICS_AS_OF_DATE', '') %}
-    where ingest_date <= date '{{ env_var("JOB_ANALYTICS_AS_OF_DATE") }}'
-    {% endif %}
+    {{ as_of_filter('ingest_date') }}
 
 )
 
