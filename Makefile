@@ -41,7 +41,7 @@ test: setup
 	$(RUN) pytest -n $(or $(TEST_WORKERS),2) --dist loadfile
 
 lint:
-	$(UV) run --frozen ruff check src dags tests scripts
+	$(UV) run --frozen ruff check src dags tests scripts benchmarks
 
 clean:
 	rm -rf data/lake .airflow .cache dbt/target dbt/logs logs
