@@ -53,7 +53,7 @@ def demo_history(settings: Any, until: date, days: int) -> dict:
     from job_analytics import ingest
     from job_analytics.errors import ScrapeFailed
     from job_analytics.lake import Lake
-    from job_analytics.process import scrapes, silver
+    from job_analytics.process import silver
     from job_analytics.sources.demo import DEMO_DATE, write_history
 
     if days < 1 or until > DEMO_DATE:
@@ -65,7 +65,7 @@ def demo_history(settings: Any, until: date, days: int) -> dict:
         if day >= DEMO_DATE:
             continue
         if lake.glob(str(lake.silver_partition(day) / "*.parquet")) and lake.glob(
-                str(scrapes.scrapes_partition(lake, day) / "*.parquet")):
+                str(lake.scrapes_partition(day) / "*.parquet")):
             outcome[day.isoformat()] = "re-used"
             continue
         with tempfile.TemporaryDirectory(prefix="demo-history-") as folder:

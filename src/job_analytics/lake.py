@@ -139,6 +139,10 @@ class Lake:
     def quarantine_partition(self, day: date) -> Path:
         return self.silver_dir / "quarantine" / f"ingest_date={day.isoformat()}"
 
+    def scrapes_partition(self, day: date) -> Path:
+        """What the day's scrapes listed and whether each was complete (``process.scrapes``)."""
+        return self.silver_dir / "scrapes" / f"ingest_date={day.isoformat()}"
+
     @property
     def silver_glob(self) -> str:
         return str(self.silver_dir / "jobs" / "ingest_date=*" / "*.parquet")
@@ -146,6 +150,10 @@ class Lake:
     @property
     def quarantine_glob(self) -> str:
         return str(self.silver_dir / "quarantine" / "ingest_date=*" / "*.parquet")
+
+    @property
+    def scrapes_glob(self) -> str:
+        return str(self.silver_dir / "scrapes" / "ingest_date=*" / "*.parquet")
 
     def gold_table(self, name: str) -> Path:
         return self.gold_dir / safe_segment(name)

@@ -23,7 +23,6 @@ from typing import Any
 
 from job_analytics.errors import MissingInputError, TransformError
 from job_analytics.lake import Lake, staged_dir
-from job_analytics.process.scrapes import scrapes_glob
 from job_analytics.sources import REGISTRY
 
 log = logging.getLogger(__name__)
@@ -44,7 +43,7 @@ def dbt_env(settings: Any, day: date | None = None) -> dict[str, str]:
     env = {
         "JOB_ANALYTICS_WAREHOUSE_PATH": str(lake.warehouse_path),
         "JOB_ANALYTICS_SILVER_GLOB": lake.silver_glob,
-        "JOB_ANALYTICS_SCRAPES_GLOB": scrapes_glob(lake),
+        "JOB_ANALYTICS_SCRAPES_GLOB": lake.scrapes_glob,
         "JOB_ANALYTICS_CLOSE_AFTER_DAYS": str(getattr(settings, "close_after_days", 7)),
         "DBT_PROFILES_DIR": str(settings.dbt_project_dir.resolve()),
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",

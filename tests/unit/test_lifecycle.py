@@ -26,7 +26,7 @@ import pytest
 
 from job_analytics import transform
 from job_analytics.lake import Lake
-from job_analytics.process.scrapes import SCRAPES, scrapes_partition
+from job_analytics.process.scrapes import SCRAPES
 from job_analytics.settings import Settings
 from tests.unit.silver_factory import job_id, posting, write_silver
 
@@ -65,7 +65,7 @@ def write_day(lake: Lake, day: date) -> None:
     if gh_listed is not None:
         scrapes.append({"source": "greenhouse", "board": BOARD, "lists_whole_board": True, "complete": gh_complete,
                         "records": len(gh_listed), "job_ids": sorted(gid(n) for n in gh_listed)})
-    partition = scrapes_partition(lake, day)
+    partition = lake.scrapes_partition(day)
     partition.mkdir(parents=True, exist_ok=True)
     table = pa.Table.from_pylist([{**row, "ingest_date": day, "attempts": 1, "postings": row["records"]}
                                   for row in scrapes], schema=SCRAPES)

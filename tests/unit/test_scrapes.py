@@ -13,7 +13,7 @@ import pytest
 from job_analytics import ingest
 from job_analytics.lake import Lake
 from job_analytics.process import silver
-from job_analytics.process.scrapes import SCRAPES, board_of, scrapes_partition
+from job_analytics.process.scrapes import SCRAPES, board_of
 from job_analytics.settings import Settings
 from job_analytics.sources.replay import serve_recordings
 
@@ -33,7 +33,7 @@ def scraped(tmp_path_factory) -> tuple[list[dict], dict]:
     finally:
         server.shutdown()
     summary = silver.run(settings, DAY)
-    table = pq.read_table(str(scrapes_partition(Lake.from_settings(settings), DAY)))
+    table = pq.read_table(str(Lake.from_settings(settings).scrapes_partition(DAY)))
     assert table.schema.equals(SCRAPES)
     return table.to_pylist(), summary
 

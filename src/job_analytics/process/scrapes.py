@@ -23,8 +23,6 @@ from urllib.parse import urlsplit
 
 import pyarrow as pa
 
-from job_analytics.lake import Lake
-
 #: silver/scrapes/ingest_date=<d>/part-00000.parquet
 SCRAPES = pa.schema([
     ("ingest_date", pa.date32()),
@@ -47,14 +45,6 @@ LINES_SQL = """
 """
 
 
-def scrapes_partition(lake: Lake, day: date) -> Any:
-    return lake.silver_dir / "scrapes" / f"ingest_date={day.isoformat()}"
-
-
-def scrapes_glob(lake: Lake) -> str:
-    return str(lake.silver_dir / "scrapes" / "ingest_date=*" / "*.parquet")
-
-
 def board_of(url: str | None) -> str | None:
     """The board a request listed: its path (``/v1/boards/acme/jobs``); paging parameters live in the query."""
     if not url:
@@ -62,26 +52,28 @@ def board_of(url: str | None) -> str | None:
     return urlsplit(url).path or "/"
 
 
-def build(lake: Lake, day: date, files: list[Any], lines: Iterable[dict], winners: Iterable[dict]) -> pa.Table:
-    """The day's scrapes table. ``files``: the day's ``silver.BronzeFile`` list (index → source, path); ``lines``:
-    rows of ``LINES_SQL``; ``winners``: ``{source, url, job_id}`` of every silver row."""
-    from job_analytics.ingest import attempts, is_complete
+def build(day: date, files: list[Any], manifests: dict[Any, list[dict]], lines: Iterable[dict],
+          winners: Iterable[dict]) -> pa.Table:
+    """The day's scrapes table. ``files``: the day's ``silver.BronzeFile`` list (index → source, path);
+    ``manifests``: each bronze partition's attempt manifests (``silver.bronze_manifests``); ``lines``: rows of
+    ``LINES_SQL``; ``winners``: ``{source, url, job_id}`` of every silver row."""
+    from job_analytics.ingest import is_complete
     from job_analytics.sources import REGISTRY
 
     def whole_board(source: str) -> bool:
         cls = REGISTRY.get(source)
         return bool(cls is not None and cls.lists_whole_board)
 
-    complete_of: dict[str, dict[str, bool]] = {}  # source → attempt manifest file name → complete
-    attempt_of_file: dict[int, tuple[str, str]] = {}  # file index → (source, attempt id)
-    for partition in lake.bronze_partitions(day):
+    index_of = {str(file.path): file.index for file in files}
+    complete_of: dict[str, dict[str, bool]] = {}  # source → attempt id → complete
+    attempt_of_file: dict[int, str] = {}  # file index → the attempt that landed it
+    for partition, landed in manifests.items():
         source = partition.parent.name.split("=", 1)[1]
-        manifests = attempts(partition)
-        complete_of[source] = {m["attempt"]: is_complete(m) for m in manifests}
-        by_name = {name: m["attempt"] for m in manifests for name in m.get("files") or ()}
-        for file in files:
-            if file.source == source and str(file.path).rsplit("/", 1)[-1] in by_name:
-                attempt_of_file[file.index] = (source, by_name[str(file.path).rsplit("/", 1)[-1]])
+        complete_of[source] = {m["attempt"]: is_complete(m) for m in landed}
+        for manifest in landed:
+            for name in manifest.get("files") or ():
+                if (index := index_of.get(str(partition / name))) is not None:
+                    attempt_of_file[index] = manifest["attempt"]
 
     totals: dict[str, list[int]] = {source: [0, 0] for source in complete_of}
     boards: dict[tuple[str, str], dict[str, Any]] = {}
@@ -97,7 +89,7 @@ def build(lake: Lake, day: date, files: list[Any], lines: Iterable[dict], winner
             entry["postings"] += postings
             attempt = attempt_of_file.get(int(row["file_index"]))
             if attempt is not None:
-                entry["attempts"].add(attempt[1])
+                entry["attempts"].add(attempt)
     for row in winners:
         entry = boards.get((row["source"], board_of(row["url"])))
         if entry is not None:

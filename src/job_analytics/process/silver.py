@@ -161,7 +161,8 @@ def run(settings: Any, day: date) -> dict:
             raise MissingInputError(f"no bronze for {day} under {lake.root / 'bronze'}: run the scrape stage first")
         steps: dict[str, float] = {}  # seconds per step, for the run summary
         mark = time.monotonic()
-        bronze_records = count_bronze(lake, day, files)
+        manifests = bronze_manifests(lake, day)  # read once: for the conservation check and the scrapes table
+        bronze_records = count_bronze(lake, day, files, manifests)
         engine.map(settings, day, files)
         outcomes = _outcomes(engine)
         mapped_records = sum(n for _, _, _, n in outcomes)
@@ -181,8 +182,8 @@ def run(settings: Any, day: date) -> dict:
                 raise ConservationError(f"{day} ({engine.name}): {bronze_records} bronze records != "
                                         f"{silver_rows} silver + {quarantined} quarantined")
             # what each scrape listed and whether it was complete: gold closes postings from it
-            scraped = scrapes.build(lake, day, files, _rows(engine, LISTED_SQL), _rows(engine, WINNER_URLS_SQL))
-            write_partition(stack.enter_context(staged_dir(scrapes.scrapes_partition(lake, day))),
+            scraped = scrapes.build(day, files, manifests, _rows(engine, LISTED_SQL), _rows(engine, WINNER_URLS_SQL))
+            write_partition(stack.enter_context(staged_dir(lake.scrapes_partition(day))),
                             scrapes.SCRAPES, scraped.to_batches())
         # the index follows the silver it describes: written once the day's silver is in place
         dedupe.write_index(lake, day, grouping.index)
@@ -299,15 +300,20 @@ def bronze_files(lake: Lake, day: date) -> list[BronzeFile]:
     return [BronzeFile(i, source, path) for i, (source, path) in enumerate(paths)]
 
 
-def count_bronze(lake: Lake, day: date, files: list[BronzeFile]) -> int:
-    """The day's bronze records, counted without the mapping's reader: the line ends of every part (a last line
-    without one counts too). Where an attempt's manifest names a part, the count must equal the records it says
-    it landed, or bronze was damaged after landing: ``ConservationError``."""
+def bronze_manifests(lake: Lake, day: date) -> dict[Any, list[dict]]:
+    """Each of the day's bronze partitions → its attempts' manifests (``ingest.attempts``)."""
     from job_analytics.ingest import attempts
 
+    return {partition: attempts(partition) for partition in lake.bronze_partitions(day)}
+
+
+def count_bronze(lake: Lake, day: date, files: list[BronzeFile], manifests: dict[Any, list[dict]]) -> int:
+    """The day's bronze records, counted without the mapping's reader: the line ends of every part (a last line
+    without one counts too). Where an attempt's manifest (``manifests``: ``bronze_manifests``) names a part, the
+    count must equal the records it says it landed, or bronze was damaged after landing: ``ConservationError``."""
     lines = {str(f.path): _count_lines(f.path) for f in files}
-    for partition in lake.bronze_partitions(day):
-        for manifest in attempts(partition):
+    for partition, landed in manifests.items():
+        for manifest in landed:
             for name in manifest.get("files") or ():
                 path = str(partition / name)
                 if path not in lines:
