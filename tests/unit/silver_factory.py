@@ -7,6 +7,8 @@ partition exactly where the process stage would.
 from __future__ import annotations
 
 import hashlib
+import shutil
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -69,3 +71,20 @@ def write_silver(lake: Lake, day: date, rows: list[dict[str, Any]], name: str = 
 def lake_settings(root: Path) -> Settings:
     """Settings for a throwaway lake at ``root`` (explicit values win over the developer's ``.env``)."""
     return Settings(lake_url=str(root), sources=["demo"])
+
+
+def full_refresh_as_of(settings: Settings, silver: Path, fingerprint: Callable[[Lake], dict]) -> Callable[[date], dict]:
+    """A build from nothing, as of a day, of a lake (``settings``) that shares the ``silver`` folder of another:
+    what that lake's incremental gold must equal. Returns ``day → fingerprint(fresh lake)``."""
+    from job_analytics import transform
+
+    fresh = Lake.from_settings(settings)
+    fresh.root.mkdir()
+    (fresh.root / "silver").symlink_to(silver)
+
+    def build(day: date) -> dict:
+        shutil.rmtree(fresh.warehouse_path.parent, ignore_errors=True)
+        transform.run(settings, day)
+        return fingerprint(fresh)
+
+    return build

@@ -15,7 +15,6 @@ Remotive a search API (closes on the second complete scrape without it).
 
 from __future__ import annotations
 
-import shutil
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from job_analytics import transform
 from job_analytics.lake import Lake
 from job_analytics.process.scrapes import SCRAPES
 from job_analytics.settings import Settings
-from tests.unit.silver_factory import job_id, posting, write_silver
+from tests.unit.silver_factory import full_refresh_as_of, job_id, posting, write_silver
 
 DAYS = [date(2024, 1, 1) + timedelta(days=n) for n in range(6)]
 D1, D2, D3, D4, D5, D6 = DAYS
@@ -162,15 +161,7 @@ def test_backfill_knows_only_its_past_and_reruns_agree(history, tmp_path, monkey
     lake = Lake.from_settings(settings)
     lake.root.mkdir()
     (lake.root / "silver").symlink_to(history.root / "silver")
-    fresh_settings = settings_for(tmp_path / "fresh")
-    fresh = Lake.from_settings(fresh_settings)
-    fresh.root.mkdir()
-    (fresh.root / "silver").symlink_to(history.root / "silver")
-
-    def full(day: date) -> dict:
-        shutil.rmtree(fresh.warehouse_path.parent, ignore_errors=True)
-        transform.run(fresh_settings, day)
-        return _fingerprint(fresh)
+    full = full_refresh_as_of(settings_for(tmp_path / "fresh"), history.root / "silver", _fingerprint)
 
     for day in (D2, D4, D6):  # appends: D4 after D2, D6 after D4
         transform.run(settings, day)

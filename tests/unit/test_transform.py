@@ -13,7 +13,7 @@ from job_analytics import transform
 from job_analytics.errors import MissingInputError, TransformError
 from job_analytics.lake import Lake
 from job_analytics.quality.gate import GOLD_TABLES
-from tests.unit.silver_factory import lake_settings, posting, write_silver
+from tests.unit.silver_factory import full_refresh_as_of, lake_settings, posting, write_silver
 
 DAY1, DAY2, DAY3, DAY4 = date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 3), date(2024, 1, 4)
 
@@ -157,15 +157,7 @@ def test_incremental_runs_give_what_a_full_refresh_gives(tmp_path, monkeypatch):
     write_silver(lake, DAY3, [posting("4", title="v3"), posting("5", city="Hamburg", region="Hamburg")])
     write_silver(lake, DAY4, [posting("6", company="Delta", is_remote=False)])
 
-    fresh_settings = lake_settings(tmp_path / "fresh")
-    fresh = Lake.from_settings(fresh_settings)
-    fresh.root.mkdir()
-    (fresh.root / "silver").symlink_to(lake.root / "silver")
-
-    def full_refresh(day: date) -> dict:
-        shutil.rmtree(fresh.warehouse_path.parent, ignore_errors=True)
-        transform.run(fresh_settings, day)
-        return fingerprint(fresh)
+    full_refresh = full_refresh_as_of(lake_settings(tmp_path / "fresh"), lake.root / "silver", fingerprint)
 
     def build(day: date) -> tuple[str, dict]:
         transform.run(settings, day)
