@@ -9,7 +9,7 @@ import re
 from collections import Counter
 from datetime import UTC, date, datetime
 from pathlib import Path
-from urllib.parse import parse_qsl, unquote
+from urllib.parse import parse_qsl
 
 import httpx
 import pyarrow.parquet as pq
@@ -26,6 +26,7 @@ from job_analytics.sources import API_SHAPES, REGISTRY, mapper_for
 from job_analytics.sources.ashby import Ashby, board_name
 from job_analytics.sources.smartrecruiters import SmartRecruiters
 from job_analytics.sources.workable import Workable
+from tests.unit.test_sources_shapes import recordings
 
 REPO = Path(__file__).resolve().parents[2]
 RECORDED_2026 = REPO / "tests/fixtures/recorded/2026"
@@ -308,18 +309,9 @@ def test_max_pages_cuts_a_whole_board_short(tmp_path):
 # -- the recorded payloads over HTTP, with faults injected ---------------------------------------------------------
 
 
-def _recordings(api: str) -> dict[tuple[str, str], bytes]:
-    answers = {}
-    for file in sorted((RECORDED_2026 / api).rglob("*.json")):
-        name = file.relative_to(RECORDED_2026).as_posix().removesuffix(".json")
-        path, _, query = name.partition("@")
-        answers[("/" + unquote(path), query)] = file.read_bytes()
-    return answers
-
-
 def _path(api: str, item: str) -> tuple[str, dict]:
     """The recorded request of ``item``: its path and query."""
-    for path, query in _recordings(api):
+    for path, query in recordings(api):
         if path.split("/")[-1 if api != "smartrecruiters" else -2] == item:
             return path, dict(parse_qsl(query))
     raise KeyError(item)
@@ -327,7 +319,7 @@ def _path(api: str, item: str) -> tuple[str, dict]:
 
 def _body(api: str, item: str) -> dict:
     path, _ = _path(api, item)
-    return json.loads(next(body for (p, _), body in _recordings(api).items() if p == path))
+    return json.loads(next(body for (p, _), body in recordings(api).items() if p == path))
 
 
 def _records(api: str) -> list:
@@ -339,7 +331,7 @@ def _records(api: str) -> list:
 def boards(tmp_path: Path, httpserver: HTTPServer) -> Settings:
     """The three board APIs against a local server of their recordings (each under ``/<api>``)."""
     for api in BOARDS:
-        for (path, query), body in _recordings(api).items():
+        for (path, query), body in recordings(api).items():
             httpserver.expect_request(path, query_string=dict(parse_qsl(query))).respond_with_data(
                 body, content_type="application/json")
     return Settings(

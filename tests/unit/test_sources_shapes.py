@@ -678,7 +678,8 @@ def test_arbeitnow_postings_carry_the_board_country(settings, change, field, exp
 # -- the recorded 2026 payloads, served over HTTP ----------------------------------------------------------------------
 
 
-def _recordings(api: str) -> dict[tuple[str, str], bytes]:
+def recordings(api: str) -> dict[tuple[str, str], bytes]:
+    """An API's recorded 2026 bodies by (request path, raw query): the inverse of ``replay.recording_name``."""
     answers = {}
     for file in sorted((RECORDED_2026 / api).rglob("*.json")):
         name = file.relative_to(RECORDED_2026).as_posix().removesuffix(".json")
@@ -690,7 +691,7 @@ def _recordings(api: str) -> dict[tuple[str, str], bytes]:
 @pytest.fixture
 def served_2026(httpserver: HTTPServer, tmp_path: Path) -> Settings:
     for api in APIS:
-        for (path, query), body in _recordings(api).items():
+        for (path, query), body in recordings(api).items():
             status = 404 if path.endswith("/nosuchco") else 200  # Lever's own answer for an unknown site
             httpserver.expect_request(path, query_string=dict(parse_qsl(query))).respond_with_data(
                 body, status=status, content_type="application/json"
