@@ -4,7 +4,6 @@ of its REST API (token from ``/auth/token`` as the UI gets it, then ``/api/v2``)
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import time
 from dataclasses import dataclass, field
@@ -13,16 +12,12 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import BIN, REPO
+from tests.ports import free_port
 
 STACK = REPO / "deploy" / "stack.sh"
 DAG_ID = "job_analytics_dag"
 FINISHED = {"success", "failed"}
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def stack_env(state: Path, logs: Path, lake: Path, monitoring: bool, **extra: str) -> dict[str, str]:

@@ -4,16 +4,11 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.ports import free_port
 
 
 class Inbox:

@@ -22,22 +22,18 @@ which S3 (and moto) reject; create buckets with boto3 or leave the region out.
 from __future__ import annotations
 
 import json
-import socket
 import time
 import urllib.request
 from collections.abc import Iterator
 
 import pytest
 
+from tests.ports import free_port
+
 ACCESS_KEY = "testing"
 SECRET_KEY = "testing"
 REGION = "us-east-1"
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def aws_env(endpoint: str) -> dict[str, str]:

@@ -49,7 +49,9 @@ def env(airflow_env, lake, slack) -> dict[str, str]:
 
 
 def slack_messages(server: HTTPServer) -> list[dict]:
-    return [json.loads(request.get_data()) for request, _ in server.log]
+    """The messages posted to the webhook (any other request that reached the port is not a message)."""
+    return [json.loads(request.get_data()) for request, _ in server.log
+            if request.method == "POST" and request.path == SLACK_PATH]
 
 
 def bronze_records(lake: Path, day: str) -> int:

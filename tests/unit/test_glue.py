@@ -23,7 +23,8 @@ from job_analytics.glue import (
     publish_glue,
     table_spec,
 )
-from tests.moto_server import aws_env, free_port, moto_reset, moto_server  # noqa: F401  (fixtures)
+from tests.moto_server import aws_env, moto_reset, moto_server  # noqa: F401  (fixtures)
+from tests.ports import free_port
 
 DB = "job_analytics"
 

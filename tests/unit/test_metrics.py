@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from datetime import UTC, date, datetime, timedelta
 
 import duckdb
@@ -14,6 +13,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from job_analytics import metrics
 from job_analytics.lake import Lake
 from job_analytics.settings import Settings
+from tests.ports import free_port
 
 DAY = date(2024, 1, 1)
 NOW = datetime(2024, 1, 1, 7, 0, tzinfo=UTC)
@@ -49,11 +49,6 @@ def samples(text: str) -> dict[tuple[str, tuple], float]:
     return {(s.name, tuple(sorted(s.labels.items()))): s.value
             for family in text_string_to_metric_families(text) for s in family.samples}
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def test_prom_file_holds_the_runs_metrics(lake):

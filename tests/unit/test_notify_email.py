@@ -11,7 +11,8 @@ import pytest
 from job_analytics.lake import Lake
 from job_analytics.notify import run, task_failed
 from job_analytics.settings import Settings
-from tests.local_smtp import Inbox, free_port
+from tests.local_smtp import Inbox
+from tests.ports import free_port
 
 DAY = date(2024, 1, 1)
 USER, PASSWORD = "alerts", "s3cr3t-smtp-pa55"
