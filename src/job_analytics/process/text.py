@@ -252,14 +252,24 @@ def _decode_entities(text: str) -> str:
 
 def _html_lines(markup: str, keep_breaks: bool) -> str:
     tree = LexborHTMLParser(markup)
-    for node in tree.css(", ".join(_DROPPED)):
-        node.decompose()
-    root = tree.body or tree.root
+    body = tree.body
+    # Only a start tag of its name makes one of the dropped elements, except the head the parser always adds
+    # (outside the body, which is all that is read): without such a tag there is nothing to remove.
+    if body is None or _has_dropped_tag(markup):
+        for node in tree.css(", ".join(_DROPPED)):
+            node.decompose()
+        body = tree.body
+    root = body or tree.root
     if root is None:
         return ""
     parts: list[str] = []
     _walk(root, parts, _HORIZONTAL_SPACE if keep_breaks else _SPACES)
     return "".join(parts)
+
+
+def _has_dropped_tag(markup: str) -> bool:
+    lowered = markup.lower()
+    return any(f"<{tag}" in lowered for tag in _DROPPED)
 
 
 def _walk(root: LexborNode, parts: list[str], spaces: re.Pattern[str]) -> None:
