@@ -2,13 +2,13 @@
 task failure. Each message is written to ``notifications/<d>/<kind>.json`` and logged; it also goes to Slack when
 a webhook is configured (``SLACK_WEBHOOK_URL``, or the Airflow connection ``slack_webhook``) and by email when SMTP
 is configured (``JOB_ANALYTICS_SMTP_HOST``, or the Airflow connection ``smtp_default``) and ``EMAIL_TO`` names
-recipients. The email carries the same content as plain text and as HTML (every line escaped). A Slack or SMTP
+recipients. The email carries the same content as plain text and as HTML (``notify_templates/email.html.j2``,
+autoescaped: every line is escaped). A Slack or SMTP
 outage is logged and never changes the pipeline's own outcome.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import logging
 import smtplib
@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from functools import cache
 from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from job_analytics.lake import Lake, write_json_atomic
 from job_analytics.quality import where
@@ -314,28 +317,27 @@ def send_email(server: SmtpServer, email: EmailMessage) -> None:
 _COLORS = {"success": "#1a7f37", "quality_failure": "#9a6700", "failure": "#cf222e", "task_failure": "#cf222e"}
 
 
+@cache
+def _templates() -> Environment:
+    """The email templates (``job_analytics/notify_templates``), autoescaped."""
+    return Environment(loader=PackageLoader("job_analytics", "notify_templates"),
+                       autoescape=select_autoescape(["html", "html.j2"], default=True), undefined=StrictUndefined)
+
+
 def _html(headline: str, lines: list[str], *, kind: str) -> str:
-    items, rows = [], []
+    """The HTML part: consecutive bullet lines become one list; a ``Dashboard: http(s)://…`` line a link."""
+    blocks: list[dict] = []
     for line in lines:
         if line.lstrip().startswith("•"):
-            items.append(f"<li>{html.escape(line.lstrip(' •'))}</li>")
+            if not blocks or blocks[-1]["bullets"] is None:
+                blocks.append({"bullets": []})
+            blocks[-1]["bullets"].append(line.lstrip(" •"))
             continue
-        if items:
-            rows.append(f"<ul>{''.join(items)}</ul>")
-            items = []
         label, _, url = line.partition(": ")
-        if label == "Dashboard" and url.startswith(("http://", "https://")):
-            rows.append(f'<p>Dashboard: <a href="{html.escape(url)}">{html.escape(url)}</a></p>')
-        else:
-            rows.append(f"<p>{html.escape(line)}</p>")
-    if items:
-        rows.append(f"<ul>{''.join(items)}</ul>")
-    color = _COLORS.get(kind, "#24292f")
-    return (
-        '<!doctype html><html><body style="font-family: sans-serif; font-size: 14px; color: #24292f">'
-        f'<h2 style="color: {color}; font-size: 18px">{html.escape(headline)}</h2>'
-        f"{''.join(rows)}</body></html>"
-    )
+        dashboard = url if label == "Dashboard" and url.startswith(("http://", "https://")) else None
+        blocks.append({"bullets": None, "dashboard": dashboard, "text": line})
+    return _templates().get_template("email.html.j2").render(
+        headline=headline, blocks=blocks, color=_COLORS.get(kind, "#24292f"))
 
 
 def _dashboard_url(settings: Any, lake: Lake) -> str:

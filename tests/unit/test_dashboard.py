@@ -8,6 +8,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from markupsafe import escape
 from plotly.offline import get_plotlyjs
 
 from job_analytics.dashboard import charts, flows, render
@@ -393,3 +394,56 @@ def test_flow_charts_say_what_they_count(settings: Settings):
     assert new.name.startswith("new (first seen") and closed.name.startswith("closed")
     assert {trace.name for trace in demand.data} == {"python", "spark", "sql", "&lt;script&gt;alert(1)&lt;/script&gt;"}
     assert [trace.name for trace in days_open.data] == ["closed: listed for", "open: listed so far"]
+
+
+HOSTILE = '<img src=x onerror="window.__pwned=1">'
+
+
+def test_hostile_strings_in_company_quality_and_freshness_are_escaped(settings: Settings):
+    """The templates autoescape: a scraped company, a failed expectation's observed value and a quarantine reason
+    are text in the page, never markup; the company in the newest-postings table shows escaped."""
+    lake = Lake.from_settings(settings)
+    lake.write_run_summary(DAY, "validate", {"success": False, "failed": [
+        {"expectation": "expect_column_values_to_not_match_regex", "column": "company", "observed": [HOSTILE]},
+        f"plain {HOSTILE}"]})
+    lake.write_run_summary(DAY, "process", {"silver_rows": HOSTILE, "quarantined_by_reason": {HOSTILE: 2}})
+
+    ours = outside_plotlyjs(Path(render.run(settings, DAY)["path"]).read_text())
+
+    assert HOSTILE not in ours and "<img" not in ours
+    assert "onerror=&#34;window.__pwned=1&#34;" in ours  # the quarantine reason and silver rows, as text
+    assert f"<code>{escape(HOSTILE)}</code>" in ours  # the quarantine reason
+    assert f"<li>plain {escape(HOSTILE)}</li>" in ours  # a failure recorded as a plain string
+    assert "<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>" in ours  # company i=2 in the newest postings
+
+
+def test_templates_autoescape_and_ship_with_the_package():
+    env = render.templates()
+    assert env.autoescape("page.html.j2") and env.autoescape("parts.html.j2")
+    assert set(env.list_templates()) >= {"page.html.j2", "parts.html.j2"}
+    assert str(env.from_string("{{ x }}").render(x="<b>")) == "&lt;b&gt;"
+
+
+def test_charts_and_freshness_do_not_import_the_renderer():
+    """The catalog adapter lives in its own module: render imports the charts, never the reverse."""
+    import ast
+
+    import job_analytics.dashboard as package
+
+    folder = Path(package.__file__).parent
+    for name in ("catalog", "charts", "flows", "freshness", "kpis"):
+        tree = ast.parse((folder / f"{name}.py").read_text())
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        assert "job_analytics.dashboard.render" not in imported, name
+
+
+def test_salary_charts_read_gold_midpoint(settings: Settings):
+    """The histogram and the median tile read fct_job_postings.salary_annual_usd_mid, not a recomputed midpoint."""
+    with duckdb.connect(str(Lake.from_settings(settings).catalog_path), read_only=True) as con:
+        (histogram,) = charts.salaries(render.Catalog(con)).data
+        expected = sorted(r[0] for r in con.execute(
+            "select salary_annual_usd_mid from fct_job_postings where salary_annual_usd_mid is not null").fetchall())
+    assert list(histogram.x) == expected
+    catalog = memory_catalog("select 1 as salary_annual_usd_min, 2 as salary_annual_usd_max")
+    with pytest.raises(render.Unavailable, match="salary_annual_usd_mid"):
+        charts.salaries(catalog)

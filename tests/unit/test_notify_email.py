@@ -120,3 +120,17 @@ def test_no_recipients_means_no_email(tmp_path, smtp, caplog):
     out = run(settings, DAY)
     assert out["delivered_to"] == ["file"] and smtp.messages == []
     assert "email_not_sent" in caplog.text
+
+
+def test_hostile_company_in_a_warning_is_escaped_in_the_html_part(tmp_path, smtp):
+    """The email's HTML is a Jinja2 template with autoescape: scraped text in any line stays inert text."""
+    hostile = '<img src=x onerror="alert(1)"> GmbH'
+    Lake(tmp_path).write_run_summary(DAY, "validate", {
+        "success": True, "evaluated": 9,
+        "warnings": [{"expectation": "expect_column_values_to_be_in_set", "column": "company", "observed": hostile}]})
+    run(email_settings(tmp_path, smtp.port), DAY)
+    (message,) = smtp.messages
+    body = parts(message)
+    assert hostile in body["text/plain"]
+    assert "<img" not in body["text/html"] and "&lt;img src=x onerror=&#34;alert(1)&#34;&gt; GmbH" in body["text/html"]
+    assert "<li>warning: expect_column_values_to_be_in_set on" in body["text/html"]  # a bullet line: a list item

@@ -10,13 +10,11 @@ import html
 import statistics
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 import pycountry
 
-if TYPE_CHECKING:
-    from job_analytics.dashboard.render import Catalog
+from job_analytics.dashboard.catalog import Catalog
 
 TOP_N = 15
 DAYS_SHOWN = 90
@@ -25,12 +23,6 @@ TREND_DAYS = 7  # the skills trend compares the last TREND_DAYS days up to the l
 MIN_SAMPLE = 3  # a salary cell needs this many postings with a salary to show a median
 # One colour per source, stable from page to page (sources in name order take them in turn).
 SOURCE_COLORS = ("#2563eb", "#f59e0b", "#10b981", "#ef4444", "#8b5cf6", "#0ea5e9", "#ec4899", "#84cc16")
-
-# Annual USD salary of one posting: the midpoint of its range, or the one bound it has.
-SALARY_MID = (
-    "coalesce((salary_annual_usd_min + salary_annual_usd_max) / 2,"
-    " salary_annual_usd_min, salary_annual_usd_max)"
-)
 
 
 def _label(text: str | None, limit: int | None = None) -> str:
@@ -179,8 +171,8 @@ def remote_share(catalog: Catalog) -> go.Figure:
 def salaries(catalog: Catalog) -> go.Figure:
     rows = catalog.rows(
         "fct_job_postings",
-        ["salary_annual_usd_min", "salary_annual_usd_max"],
-        f"select s from (select {SALARY_MID} as s from fct_job_postings) where s is not null order by s",
+        ["salary_annual_usd_mid"],  # gold's midpoint of the range, or the one bound it has
+        "select salary_annual_usd_mid from fct_job_postings where salary_annual_usd_mid is not null order by 1",
     )
     if not rows:
         return _no_data(message="No postings with a salary yet")

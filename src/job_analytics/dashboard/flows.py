@@ -9,14 +9,11 @@ Every function raises ``Unavailable`` (from ``Catalog.rows``) when its view or c
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import TYPE_CHECKING
 
 import plotly.graph_objects as go
 
+from job_analytics.dashboard.catalog import Catalog
 from job_analytics.dashboard.charts import DAY_BAR_WIDTH, SOURCE_COLORS, _label, _no_data, day_axis
-
-if TYPE_CHECKING:
-    from job_analytics.dashboard.render import Catalog
 
 NEW, CLOSED, OPEN = "#2563eb", "#ef4444", "#111827"
 

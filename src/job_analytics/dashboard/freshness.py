@@ -1,17 +1,15 @@
 """Data freshness: how old the newest published posting and ingest are when the page is generated.
 
-Shown in the page header (one line) and in the data-quality panel (a small table, ages in hours).
+Shown in the page header (one line) and in the data-quality panel (a small table, ages in hours, drawn by
+``templates/parts.html.j2``).
 """
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from job_analytics.dashboard.render import Catalog
+from job_analytics.dashboard.catalog import Catalog
 
 
 @dataclass(frozen=True)
@@ -39,22 +37,14 @@ class Freshness:
             return "no postings published yet"
         return f"newest posting {self.newest_posted:%Y-%m-%d %H:%M} UTC ({_age(self.hours(self.newest_posted))} old)"
 
-    def html(self) -> str:
-        if self.problem:
-            return f'<p class="note">{html.escape(f"Data freshness: {self.problem}")}</p>'
-        if self.newest_posted is None and self.newest_ingest is None:
-            return '<p class="note">Data freshness: no postings published yet.</p>'
+    def rows(self) -> list[tuple[str, str, str]]:
+        """The quality panel's freshness table: (what, newest, age in hours); the template renders it."""
         posted = f"{self.newest_posted:%Y-%m-%d %H:%M} UTC" if self.newest_posted else "—"
         ingest = self.newest_ingest.isoformat() if self.newest_ingest else "—"
-        return (
-            '<table class="freshness"><thead><tr><th>Freshness</th><th>Newest</th>'
-            '<th class="num">Age (hours)</th></tr></thead><tbody>'
-            f"<tr><td>Posted at</td><td>{html.escape(posted)}</td>"
-            f'<td class="num">{html.escape(_hours(self.hours(self.newest_posted)))}</td></tr>'
-            f"<tr><td>Ingest date</td><td>{html.escape(ingest)}</td>"
-            f'<td class="num">{html.escape(_hours(self.hours(self.ingest_start)))}</td></tr>'
-            "</tbody></table>"
-        )
+        return [
+            ("Posted at", posted, _hours(self.hours(self.newest_posted))),
+            ("Ingest date", ingest, _hours(self.hours(self.ingest_start))),
+        ]
 
 
 def read(catalog: Catalog, generated_at: datetime) -> Freshness:
