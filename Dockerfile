@@ -39,6 +39,7 @@ COPY --chown=airflow:0 config ./config
 COPY --chown=airflow:0 deploy ./deploy
 RUN pip install --no-cache-dir --no-deps -e . \
  && mkdir -p data/lake \
+ && dbt deps --project-dir dbt --profiles-dir dbt --quiet \
  && chmod -R g+w ${JOB_ANALYTICS_HOME}
 
 # The DAGs are baked in (so the image runs on its own) and bind-mounted over by docker-compose.yml in development.

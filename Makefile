@@ -22,6 +22,7 @@ setup: .env
 	$(UV) sync --frozen
 	@mkdir -p .airflow .cache/cosmos data/lake
 	$(RUN) airflow db migrate >/dev/null
+	$(RUN) dbt deps --project-dir dbt --profiles-dir dbt --quiet
 	@echo "set-up done: .venv, .env, AIRFLOW_HOME=$(CURDIR)/.airflow"
 
 # .env is written once from .env.example with this checkout's absolute paths; edit it freely afterwards.

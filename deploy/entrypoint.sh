@@ -82,6 +82,8 @@ init() {
   chmod 600 "$AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_PASSWORDS_FILE"
   echo "login: ${_AIRFLOW_WWW_USER_USERNAME} (password from _AIRFLOW_WWW_USER_PASSWORD)"
   python3 "$PROJECT/scripts/init_connections.py" "$PROJECT/config/connections.yaml"
+  # the vendored dbt packages, linked into dbt/dbt_packages (offline); the dbt tasks use them from there
+  dbt deps --project-dir "$PROJECT/dbt" --profiles-dir "$PROJECT/dbt" --quiet
 }
 
 postgres_server() {

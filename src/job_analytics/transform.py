@@ -7,10 +7,15 @@ Airflow DAG (astronomer-cosmos, dbt per model) run the same project the same way
 
 :func:`generate_docs` runs ``dbt docs generate`` on the candidate and keeps the site in the lake
 (``docs/dbt/``: a single-file ``index.html`` that opens offline, plus ``manifest.json`` and ``catalog.json``).
+
+The project's packages (dbt_utils, dbt-project-evaluator) are vendored under ``dbt/vendor/`` and named in
+``packages.yml`` as ``local:`` packages; :func:`install_packages` runs ``dbt deps`` (no network) before a command
+when they are not linked into ``dbt/dbt_packages/`` yet. The Airflow tasks run it in their copy of the project.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import os
@@ -19,7 +24,10 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from job_analytics.errors import MissingInputError, TransformError
 from job_analytics.lake import Lake, staged_dir
@@ -150,13 +158,54 @@ def generate_docs(settings: Any, day: date) -> dict:
     return summary
 
 
+def missing_packages(project_dir: Path) -> list[str]:
+    """The ``local:`` packages of ``packages.yml`` not installed in ``dbt_packages/`` as links to their folder."""
+    declared = (yaml.safe_load((project_dir / "packages.yml").read_text()) or {}).get("packages") or []
+    missing = []
+    for package in declared:
+        if "local" not in package:
+            continue  # a hub or git package: dbt itself says when it is not installed
+        source = (project_dir / package["local"]).resolve()
+        name = yaml.safe_load((source / "dbt_project.yml").read_text())["name"]
+        installed = project_dir / "dbt_packages" / name
+        if not (installed / "dbt_project.yml").is_file() or installed.resolve() != source:
+            missing.append(name)
+    return missing
+
+
+def install_packages(settings: Any, day: date | None = None) -> None:
+    """``dbt deps`` when a package is not installed (a fresh checkout or image); the packages are vendored, so no
+    network is needed. A lock on ``packages.yml`` keeps processes sharing the project from installing at once (deps
+    replaces ``dbt_packages/`` whole); with the packages installed this reads two small files and returns."""
+    from dbt.cli.main import dbtRunner
+
+    project_dir = settings.dbt_project_dir.resolve()
+    if not (project_dir / "packages.yml").is_file() or not missing_packages(project_dir):
+        return
+    log_path = Lake.from_settings(settings).warehouse_path.parent / "logs"
+    with open(project_dir / "packages.yml") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (missing := missing_packages(project_dir)):
+            return  # another process installed them while this one waited
+        log.info("dbt_deps packages=%s", ",".join(missing))
+        args = ["deps", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+                "--log-path", str(log_path), "--no-use-colors"]
+        with _environ(dbt_env(settings, day)):
+            outcome = dbtRunner().invoke(args)
+    if not outcome.success or missing_packages(project_dir):
+        reason = _short(str(outcome.exception)) if outcome.exception else "packages still missing"
+        raise TransformError(f"dbt deps failed: {reason} (log: {log_path / 'dbt.log'})")
+
+
 def _invoke(settings: Any, day: date, command: list[str], *, target: Any) -> tuple[Any, float]:
-    """Run one dbt command in process with :func:`dbt_env`; ``(dbtRunnerResult, seconds)``."""
+    """Run one dbt command in process with :func:`dbt_env` (after :func:`install_packages`);
+    ``(dbtRunnerResult, seconds)``."""
     from dbt.cli.main import dbtRunner  # heavy: only when the stage runs
 
     lake = Lake.from_settings(settings)
     work_dir = lake.warehouse_path.parent
     work_dir.mkdir(parents=True, exist_ok=True)
+    install_packages(settings, day)
     project_dir = settings.dbt_project_dir.resolve()
     args = [
         *command,

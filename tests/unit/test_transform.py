@@ -106,7 +106,7 @@ def test_same_posting_twice_in_one_day_keeps_one_row_and_warns(tmp_path):
     summary = transform.run(settings, DAY1)
     assert rows(lake, "select count(*) from fct_job_postings") == [(1,)]
     assert [w["node"] for w in summary["warned"]] == [
-        "unique_combination_of_columns_stg_silver__jobs_job_id__ingest_date"
+        "dbt_utils_unique_combination_of_columns_stg_silver__jobs_job_id__ingest_date"
     ]
 
 
@@ -115,11 +115,11 @@ def test_failing_dbt_test_names_the_node(tmp_path, monkeypatch):
     settings = lake_settings(tmp_path)
     lake = Lake.from_settings(settings)
     write_silver(lake, DAY1, [posting("1", salary_min=90_000.0, salary_max=50_000.0)])
-    with pytest.raises(TransformError, match="not_greater_than_fct_job_postings_salary_min__salary_max"):
+    with pytest.raises(TransformError, match="dbt_utils_expression_is_true_fct_job_postings_salary_min___salary_max"):
         transform.run(settings, DAY1)
     failed = lake.read_run_summary(DAY1, "dbt")["failed"]
     assert [(f["node"], f["status"]) for f in failed] == [
-        ("not_greater_than_fct_job_postings_salary_min__salary_max", "fail")
+        ("dbt_utils_expression_is_true_fct_job_postings_salary_min___salary_max", "fail")
     ]
     assert "JOB_ANALYTICS_WAREHOUSE_PATH" not in os.environ  # the env is restored after the call
     with duckdb.connect(str(lake.warehouse_path), read_only=True):
