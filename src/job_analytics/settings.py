@@ -103,87 +103,170 @@ class Settings(SourceSettings, BaseSettings):  # BaseSettings named for linters
     )
 
     # -- lake and engines ------------------------------------------------------------------------------------
-    lake_url: str = "./data/lake"
-    engine: Literal["duckdb", "spark"] = "duckdb"
-    dbt_project_dir: Path = REPO_ROOT / "dbt"
+    lake_url: str = Field(
+        default="./data/lake",
+        description="root of the lake: a local folder or s3://bucket/prefix (same layout; see docs/lake.md)",
+    )
+    engine: Literal["duckdb", "spark"] = Field(
+        default="duckdb",
+        description="bronze -> silver engine: duckdb (in process) or spark (PySpark local[*], local lake only, needs Java)",
+    )
+    dbt_project_dir: Path = Field(default=REPO_ROOT / "dbt", description="the dbt project folder")
 
     # -- sources ---------------------------------------------------------------------------------------------
     # each API source's <NAME>_BASE_URL and its lists (GREENHOUSE_BOARDS, …) come from its declaration (SourceSettings)
-    sources: Annotated[list[str], NoDecode] = ["demo"]
-    demo_data_dir: Path | None = None  # default: the recordings bundled with the package
-    rapidapi_key: SecretStr | None = Field(default=None, validation_alias=_env("rapidapi_key", "RAPIDAPI_KEY"))
-    http_timeout_seconds: float = 30.0
-    http_max_attempts: int = 5
-    http_backoff_seconds: float = 1.0  # first retry wait (exponential, jittered)
-    http_backoff_max_seconds: float = 60.0  # cap on any retry wait, Retry-After included
-    requests_per_second: float = 2.0  # per source; 0 = no limit (the demo replay is never limited)
-    max_pages: int = 20
-    max_records: int | None = None  # per source and run: no further page is asked once reached; None = no cap
-    min_sources_ok: int = 1
-    incremental: bool = True  # ask only for what is new where the API allows it (state under <lake>/state/)
-    incremental_window_days: int = 7  # how many days of posting ids the scrape state keeps
+    sources: Annotated[list[str], NoDecode] = Field(
+        default=["demo"],
+        description="comma list of enabled sources (registry names, e.g. demo, remotive, greenhouse)",
+    )
+    demo_data_dir: Path | None = Field(
+        default=None,
+        description="folder of recorded API pages the demo source replays; default: the recordings bundled with the package",
+    )
+    rapidapi_key: SecretStr | None = Field(
+        description="RapidAPI key for the jsearch source (sent only as a header, never logged)",
+        default=None,
+        validation_alias=_env("rapidapi_key", "RAPIDAPI_KEY"),
+    )
+    http_timeout_seconds: float = Field(default=30.0, description="per-request timeout")
+    http_max_attempts: int = Field(
+        default=5,
+        description="attempts per request (retries on 429, 5xx, timeouts, with backoff; Retry-After honoured)",
+    )
+    http_backoff_seconds: float = Field(default=1.0, description="first retry wait (exponential, jittered)")
+    http_backoff_max_seconds: float = Field(
+        default=60.0, description="cap on any retry wait, Retry-After included"
+    )
+    requests_per_second: float = Field(
+        default=2.0, description="request rate per source; 0 = no limit (the demo replay is never limited)"
+    )
+    max_pages: int = Field(default=20, description="page cap per source and run")
+    max_records: int | None = Field(
+        default=None,
+        description="record cap per source and run: no further page is asked once reached; unset = no cap",
+    )
+    min_sources_ok: int = Field(default=1, description="scrape_jobs fails when fewer sources succeed")
+    incremental: bool = Field(
+        default=True,
+        description="ask each source only for what is new where its API allows it (state under <lake>/state/)",
+    )
+    incremental_window_days: int = Field(
+        default=7, description="days of posting ids each source's scrape state keeps"
+    )
     # JOB_ANALYTICS_<SOURCE>_<LIMIT> for each limit of SourceLimits, e.g. JOB_ANALYTICS_JSEARCH_MAX_PAGES=3;
     # read by _SourceLimitsEnv, each falling back to the setting of the same name above (see ``limits``).
     source_limits: dict[str, SourceLimits] = {}
 
     # -- notifications ---------------------------------------------------------------------------------------
     slack_webhook_url: SecretStr | None = Field(
-        default=None, validation_alias=_env("slack_webhook_url", "SLACK_WEBHOOK_URL")
+        description="Slack incoming webhook URL; else the Airflow connection slack_conn_id",
+        default=None,
+        validation_alias=_env("slack_webhook_url", "SLACK_WEBHOOK_URL"),
     )
-    slack_conn_id: str = "slack_webhook"
-    dashboard_base_url: str | None = None  # where users open the dashboard; default: the lake path
+    slack_conn_id: str = Field(
+        default="slack_webhook",
+        description="Airflow connection used for Slack when SLACK_WEBHOOK_URL is unset",
+    )
+    dashboard_base_url: str | None = Field(
+        default=None, description="where people open the dashboard (used in messages); default: the lake path"
+    )
 
     # -- email / metrics -------------------------------------------------------------------------------------
     # Email goes out when SMTP_HOST is set, else through the Airflow connection `smtp_conn_id` when it exists;
     # either way only to EMAIL_TO (comma list). Metrics are pushed to METRICS_PUSH_URL (a Pushgateway base URL),
     # else through the Airflow HTTP connection `metrics_conn_id` when it exists; the .prom file is always written.
-    smtp_host: str | None = None
-    smtp_port: int = 587
-    smtp_user: str | None = None
-    smtp_password: SecretStr | None = None
-    smtp_starttls: bool = True
-    smtp_timeout_seconds: float = 10.0
-    smtp_conn_id: str = "smtp_default"
-    email_from: str | None = None
+    smtp_host: str | None = Field(
+        default=None,
+        description="SMTP server; when set, email goes out through it (else through the Airflow connection smtp_conn_id)",
+    )
+    smtp_port: int = Field(default=587, description="SMTP port")
+    smtp_user: str | None = Field(default=None, description="SMTP user")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password")
+    smtp_starttls: bool = Field(default=True, description="use STARTTLS")
+    smtp_timeout_seconds: float = Field(default=10.0, description="SMTP timeout")
+    smtp_conn_id: str = Field(
+        default="smtp_default", description="Airflow SMTP connection used when SMTP_HOST is unset"
+    )
+    email_from: str | None = Field(default=None, description="sender address")
     email_to: Annotated[
-        list[str], NoDecode,
-        BeforeValidator(lambda v: [a.strip() for a in v.split(",") if a.strip()] if isinstance(v, str) else v),
-    ] = []
-    metrics_push_url: str | None = None  # e.g. http://pushgateway:9091
-    metrics_push_user: str | None = None
-    metrics_push_password: SecretStr | None = None
-    metrics_timeout_seconds: float = 10.0
-    metrics_conn_id: str = "grafana_cloud"
+        list[str],
+        NoDecode,
+        BeforeValidator(
+            lambda v: [a.strip() for a in v.split(",") if a.strip()] if isinstance(v, str) else v
+        ),
+    ] = Field(default=[], description="comma list of recipients; no email without it")
+    metrics_push_url: str | None = Field(
+        default=None,
+        description="Prometheus Pushgateway base URL, e.g. http://pushgateway:9091 (else the Airflow HTTP connection metrics_conn_id); the .prom file is always written",
+    )
+    metrics_push_user: str | None = Field(default=None, description="Pushgateway basic-auth user")
+    metrics_push_password: SecretStr | None = Field(
+        default=None, description="Pushgateway basic-auth password"
+    )
+    metrics_timeout_seconds: float = Field(default=10.0, description="metrics push timeout")
+    metrics_conn_id: str = Field(
+        default="grafana_cloud",
+        description="Airflow HTTP connection used for metrics when METRICS_PUSH_URL is unset",
+    )
 
     # -- S3 (production deployment) ---------------------------------------------------------------------------
-    s3_bronze_bucket: str | None = Field(default=None, validation_alias=_env("s3_bronze_bucket", "S3_BRONZE_BUCKET"))
-    s3_silver_bucket: str | None = Field(default=None, validation_alias=_env("s3_silver_bucket", "S3_SILVER_BUCKET"))
-    s3_gold_bucket: str | None = Field(default=None, validation_alias=_env("s3_gold_bucket", "S3_GOLD_BUCKET"))
+    s3_bronze_bucket: str | None = Field(
+        description="bucket for bronze/ (same layout inside); unset = under LAKE_URL",
+        default=None,
+        validation_alias=_env("s3_bronze_bucket", "S3_BRONZE_BUCKET"),
+    )
+    s3_silver_bucket: str | None = Field(
+        description="bucket for silver/ (same layout inside); unset = under LAKE_URL",
+        default=None,
+        validation_alias=_env("s3_silver_bucket", "S3_SILVER_BUCKET"),
+    )
+    s3_gold_bucket: str | None = Field(
+        description="bucket for gold/ (same layout inside); unset = under LAKE_URL",
+        default=None,
+        validation_alias=_env("s3_gold_bucket", "S3_GOLD_BUCKET"),
+    )
     # an S3-compatible server (MinIO, a moto server); unset on AWS. AWS_ENDPOINT_URL is read as well.
     s3_endpoint_url: str | None = Field(
-        default=None, validation_alias=_env("s3_endpoint_url", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL")
+        description="an S3-compatible server (MinIO, a moto server); unset on AWS",
+        default=None,
+        validation_alias=_env("s3_endpoint_url", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL"),
     )
-    work_dir: Path = Path("./data/work")  # local files of an s3:// lake that DuckDB opens as databases
+    work_dir: Path = Field(
+        default=Path("./data/work"),
+        description="local folder for files of an s3:// lake that DuckDB opens as databases (dbt's candidate warehouse)",
+    )
 
     # -- catalog ---------------------------------------------------------------------------------------------
-    catalog: Literal["local", "glue"] = "local"  # glue: also register the gold tables in the AWS Glue catalog
-    glue_database: str = "job_analytics"
+    catalog: Literal["local", "glue"] = Field(
+        default="local",
+        description="local, or glue: also register the gold tables in the AWS Glue Data Catalog (needs an S3 lake)",
+    )
+    glue_database: str = Field(default="job_analytics", description="the Glue database")
     glue_crawlers: Annotated[  # comma list, case kept: crawlers to start after publishing (as the seed does)
-        list[str], NoDecode,
-        BeforeValidator(lambda v: [a.strip() for a in v.split(",") if a.strip()] if isinstance(v, str) else v),
-    ] = []
+        list[str],
+        NoDecode,
+        BeforeValidator(
+            lambda v: [a.strip() for a in v.split(",") if a.strip()] if isinstance(v, str) else v
+        ),
+    ] = Field(default=[], description="comma list (case kept) of Glue crawlers to start after publishing")
 
     # -- gold ------------------------------------------------------------------------------------------------
     # a search API's posting (lists_whole_board False) has closed after this many complete scrapes of its source
     # without it; dbt's var close_after_days (fct_posting_lifecycle)
-    close_after_days: int = Field(default=7, ge=1)
+    close_after_days: int = Field(
+        description="a search API's posting has closed after this many complete scrapes of its source without it (dbt var close_after_days)",
+        default=7,
+        ge=1,
+    )
 
     # -- orchestration ---------------------------------------------------------------------------------------
-    task_retries: int = 2
+    task_retries: int = Field(default=2, description="Airflow retries per task (exponential backoff)")
 
     # -- maintenance -----------------------------------------------------------------------------------------
-    retention_days: int = 90
-    maintenance_dry_run: bool = True
+    retention_days: int = Field(
+        default=90, description="maintenance: age in days after which raw/operational partitions expire"
+    )
+    maintenance_dry_run: bool = Field(default=True, description="maintenance: report only, delete nothing")
 
     def __init__(self, **values: object) -> None:
         try:
