@@ -30,7 +30,7 @@ import duckdb
 
 REPO = Path(__file__).resolve().parents[1]
 ROOTS = {  # label: (recordings roots, first match wins; the boards and sites they hold)
-    "2024 shapes": ([REPO / "tests/fixtures/recorded", REPO / "src/job_analytics/sources/recordings"],
+    "2024 shapes": ([REPO / "tests/fixtures/recorded", REPO / "src/job_analytics/ingest/sources/recordings"],
                     {"greenhouse_boards": "acme-analytics,nordlicht", "lever_companies": "fjordlake"}),
     "2025-26 shapes": ([REPO / "tests/fixtures/recorded/2026"],
                        {"greenhouse_boards": "airbnb,sofi", "lever_companies": "spotify,metabase,nosuchco"}),
@@ -47,10 +47,10 @@ _STATES = re.compile(rf"(?is)(?:{_PAY}).{{0,80}}(?:{_MONEY})|(?:{_MONEY}).{{0,60
 def run_root(roots: list[Path], extra: dict[str, str], lake: Path) -> dict[str, Any]:
     from pydantic import SecretStr
 
-    from job_analytics import ingest
-    from job_analytics.process import silver
-    from job_analytics.settings import Settings
-    from job_analytics.sources.replay import serve_recordings
+    from job_analytics.core.settings import Settings
+    from job_analytics.ingest import stage as ingest
+    from job_analytics.ingest.sources.replay import serve_recordings
+    from job_analytics.silver import stage as silver
 
     server, base = serve_recordings(roots)
     try:
@@ -82,8 +82,8 @@ def _bronze_records(lake: Path) -> dict[str, list[dict]]:
 
 def _states_salary(envelope: dict) -> bool:
     """The record gives a salary in its fields, or its title/description states one (loosely)."""
-    from job_analytics.process.text import html_to_text
-    from job_analytics.sources import mapper_for
+    from job_analytics.ingest.sources import mapper_for
+    from job_analytics.silver.text import html_to_text
 
     try:
         posting = mapper_for(envelope["api"], None).to_posting(envelope["record"])
@@ -96,7 +96,7 @@ def _states_salary(envelope: dict) -> bool:
 
 
 def _carries_date(envelope: dict) -> bool:
-    from job_analytics.sources import mapper_for
+    from job_analytics.ingest.sources import mapper_for
 
     try:
         posting = mapper_for(envelope["api"], None).to_posting(envelope["record"])
@@ -108,8 +108,8 @@ def _carries_date(envelope: dict) -> bool:
 def measure(results: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
     from ftfy.badness import is_bad
 
-    from job_analytics.process.text import has_html
-    from job_analytics.sources import mapper_for
+    from job_analytics.ingest.sources import mapper_for
+    from job_analytics.silver.text import has_html
 
     per: dict[str, Counter] = defaultdict(Counter)
     misses: list[str] = []

@@ -11,7 +11,7 @@ tree is timed.
 
 Timing inputs are built from the recorded payloads (``tests/fixtures/recorded``: Greenhouse ``content``, RemoteOK
 and Remotive ``description``, JSearch ``job_description``, Lever, Arbeitnow), the bundled demo recordings
-(``src/job_analytics/sources/recordings``) and the labelled salary snippets (``tests/fixtures/salary``):
+(``src/job_analytics/ingest/sources/recordings``) and the labelled salary snippets (``tests/fixtures/salary``):
 descriptions in plain text are joined to 2.5 and 5 KB with a salary snippet or two among their lines, as a
 posting states pay somewhere in its body. "Dirty" inputs are the same text with typographic characters (’ – • é
 ü €) and read back as Windows-1252, as RemoteOK sends it; in half of them only some lines are broken.
@@ -38,7 +38,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from job_analytics.process import classify, salary, text
+from job_analytics.silver import classify, salary, text
 
 REPO = Path(__file__).resolve().parents[1]
 RECORDED = REPO / "tests" / "fixtures" / "recorded"

@@ -23,8 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from job_analytics import ingest
-from job_analytics.settings import Settings
+from job_analytics.core.settings import Settings
+from job_analytics.ingest import stage as ingest
 
 REPO = Path(__file__).resolve().parents[1]
 RECORDED = REPO / "tests" / "fixtures" / "recorded"

@@ -14,7 +14,7 @@ scrape_jobs → process_bronze_silver → run_dbt_models → validate_quality �
 A failed quality gate publishes nothing: `update_catalog` and `refresh_dashboard` do not run, the data-quality
 alert is sent, and `watcher` fails the run so it ends **failed**. Each task calls one function of the
 `job_analytics` package with the run's logical date; settings come from the environment (`JOB_ANALYTICS_*`, `.env`).
-The lake's bronze, silver, gold candidate and gold are Assets (`job_analytics.lineage`): tasks declare what they
+The lake's bronze, silver, gold candidate and gold are Assets (`job_analytics.publish.lineage`): tasks declare what they
 read and write, Airflow records asset events for silver and gold, and OpenLineage (when configured) reports them.
 """
 
@@ -27,10 +27,10 @@ from airflow.sdk import Asset, Param, TriggerRule, dag, task
 from cosmos import DbtTaskGroup, ExecutionConfig, ProfileConfig, ProjectConfig, RenderConfig
 from cosmos.constants import ExecutionMode, InvocationMode, LoadMode, TestBehavior
 
-from job_analytics.lineage import dataset_uris
-from job_analytics.pipeline import logical_day, run_started
-from job_analytics.settings import Settings
-from job_analytics.transform import dbt_env, dbt_target
+from job_analytics.core.runs import logical_day, run_started
+from job_analytics.core.settings import Settings
+from job_analytics.gold.stage import dbt_env, dbt_target
+from job_analytics.publish.lineage import dataset_uris
 
 SETTINGS = Settings()
 # The lake's main datasets as Assets: each task declares what it reads (inlets) and writes (outlets), so silver and
@@ -41,7 +41,7 @@ LAKE = {name: Asset(uri) for name, uri in dataset_uris(SETTINGS).items()}
 def _run(stage: str, context: dict, **options) -> dict:
     from airflow.sdk.exceptions import AirflowFailException
 
-    from job_analytics.errors import ConfigError, QualityGateFailed
+    from job_analytics.core.errors import ConfigError, QualityGateFailed
     from job_analytics.pipeline import run_stage
 
     try:
@@ -52,7 +52,7 @@ def _run(stage: str, context: dict, **options) -> dict:
 
 def alert_task_failure(context: dict) -> None:
     """on_failure_callback: one alert per failed task (task, try, error, log URL)."""
-    from job_analytics.notify import task_failed
+    from job_analytics.report.notify import task_failed
 
     ti = context["ti"]
     task_failed(Settings(), logical_day(context), task_id=ti.task_id, try_number=getattr(ti, "try_number", None),
@@ -128,7 +128,7 @@ def job_analytics_dag():
     @task(execution_timeout=timedelta(minutes=10), inlets=[LAKE["candidate"]])
     def generate_dbt_docs(**context) -> dict:
         """`dbt docs generate` on the candidate → `docs/dbt/` in the lake (a single-file index.html)."""
-        from job_analytics.transform import generate_docs
+        from job_analytics.gold.stage import generate_docs
 
         return generate_docs(Settings(), logical_day(context))
 
@@ -146,7 +146,7 @@ def job_analytics_dag():
 
     @task(trigger_rule=TriggerRule.ALL_DONE, retries=1, execution_timeout=timedelta(minutes=5))
     def send_notifications(**context) -> dict:
-        from job_analytics.notify import run
+        from job_analytics.report.notify import run
 
         ti, dag_run = context["ti"], context["dag_run"]
         try:
@@ -159,7 +159,7 @@ def job_analytics_dag():
     @task(trigger_rule=TriggerRule.ALL_DONE, retries=1, execution_timeout=timedelta(minutes=5))
     def push_metrics_to_grafana(**context) -> dict:
         """Per-run metrics to `metrics/<d>.prom` and, when configured, a Pushgateway (`grafana_cloud`)."""
-        from job_analytics.metrics import run
+        from job_analytics.report.metrics import run
 
         return run(Settings(), logical_day(context), since=run_started(context["dag_run"]))
 

@@ -26,7 +26,7 @@ from datetime import timedelta
 import pendulum
 from airflow.sdk import Param, dag, task
 
-from job_analytics.pipeline import logical_day
+from job_analytics.core.runs import logical_day
 
 
 @dag(
@@ -44,29 +44,29 @@ from job_analytics.pipeline import logical_day
 def maintenance_dag():
     @task(execution_timeout=timedelta(minutes=30))
     def retention(**context) -> dict:
+        from job_analytics.core.settings import Settings
         from job_analytics.maintenance import retention as apply_retention
-        from job_analytics.settings import Settings
 
         return apply_retention(Settings(), logical_day(context))
 
     @task(execution_timeout=timedelta(minutes=30))
     def compact_silver() -> dict:
+        from job_analytics.core.settings import Settings
         from job_analytics.maintenance import compact_silver_all
-        from job_analytics.settings import Settings
 
         return compact_silver_all(Settings())
 
     @task(execution_timeout=timedelta(minutes=30))
     def airflow_db_clean(params: dict | None = None) -> dict:
+        from job_analytics.core.settings import Settings
         from job_analytics.maintenance import airflow_db_clean as clean
-        from job_analytics.settings import Settings
 
         return clean(int(params["airflow_db_keep_days"]), dry_run=Settings().maintenance_dry_run)
 
     @task(execution_timeout=timedelta(minutes=10))
     def checkpoint_catalog() -> dict:
+        from job_analytics.core.settings import Settings
         from job_analytics.maintenance import checkpoint_catalog as checkpoint
-        from job_analytics.settings import Settings
 
         return checkpoint(Settings())
 

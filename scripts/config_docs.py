@@ -12,7 +12,7 @@ from pathlib import Path
 
 from pydantic import AliasChoices, SecretStr
 
-from job_analytics.settings import PREFIX, REPO_ROOT, Settings, SourceLimits
+from job_analytics.core.settings import PREFIX, REPO_ROOT, Settings, SourceLimits
 
 TARGET = Path(__file__).resolve().parents[1] / "docs" / "configuration.md"
 COMMAND = "uv run --frozen python scripts/config_docs.py"

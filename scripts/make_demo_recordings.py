@@ -2,7 +2,7 @@
 
     .venv/bin/python scripts/make_demo_recordings.py [--out DIR]
 
-Deterministic (fixed seed): running it again rewrites identical files. Output, in the layout ``sources/replay.py``
+Deterministic (fixed seed): running it again rewrites identical files. Output, in the layout ``ingest/sources/replay.py``
 answers from: ``remotive/api/remote-jobs.json`` (one page) and ``arbeitnow/api/job-board-api.json`` + ``@page=2`` +
 ``@page=3`` (linked by ``links.next``), and ``README.md`` listing what the pages hold.
 """
@@ -324,7 +324,7 @@ def write(out: Path) -> Counter:
     lines = [f"| {kind} | {n} |" for kind, n in sorted(kinds.items())]
     (out / "README.md").write_text(
         "# Demo recordings\n\nWritten by `scripts/make_demo_recordings.py` (seed "
-        f"{SEED}); do not edit by hand. Served by `sources/replay.py` to the `demo` source.\n\n"
+        f"{SEED}); do not edit by hand. Served by `ingest/sources/replay.py` to the `demo` source.\n\n"
         f"{records} raw records in {len(files)} pages, published 2023-12-02 … 2024-01-01T05:00Z "
         "(one per board deliberately in the future). Besides well-formed postings they hold, on purpose:\n\n| kind | records |\n| --- | --- |\n"
         + "\n".join(lines) + "\n",

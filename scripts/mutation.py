@@ -2,7 +2,7 @@
 
     python scripts/mutation.py                     # every module in MODULES
     python scripts/mutation.py salary location     # some of them
-    python scripts/mutation.py src/job_analytics/process/foo.py=tests/unit/process/test_foo*.py
+    python scripts/mutation.py src/job_analytics/silver/foo.py=tests/unit/silver/test_foo*.py
     python scripts/mutation.py salary --survivors --fail-under 90
     python scripts/mutation.py text --keep /tmp/survivors          # also writes each survivor's diff there
     python scripts/mutation.py text --only '*x_fix_text__mutmut_*'  # check only the mutants matching a pattern
@@ -34,19 +34,19 @@ REPO = Path(__file__).resolve().parents[1]
 #: module name → (source files, test file globs), paths relative to the repository root. A module's score counts
 #: the mutants of all its source files (location: the parser and the gazetteer it reads).
 MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "salary": (("src/job_analytics/process/salary.py",), ("tests/unit/process/test_salary*.py",)),
+    "salary": (("src/job_analytics/silver/salary.py",), ("tests/unit/silver/test_salary*.py",)),
     "location": (
-        ("src/job_analytics/process/location.py", "src/job_analytics/process/rules/places.py"),
-        ("tests/unit/process/test_location*.py",),
+        ("src/job_analytics/silver/location.py", "src/job_analytics/silver/rules/places.py"),
+        ("tests/unit/silver/test_location*.py",),
     ),
-    "classify": (("src/job_analytics/process/classify.py",), ("tests/unit/process/test_classify*.py",)),
-    "text": (("src/job_analytics/process/text.py",), ("tests/unit/process/test_text*.py",)),
+    "classify": (("src/job_analytics/silver/classify.py",), ("tests/unit/silver/test_classify*.py",)),
+    "text": (("src/job_analytics/silver/text.py",), ("tests/unit/silver/test_text*.py",)),
 }
 
 #: Tests left out of a module's mutation runs: timings, which mutmut's instrumentation slows down and which test
 #: no result.
 DESELECT: dict[str, tuple[str, ...]] = {
-    "location": ("tests/unit/process/test_location_gazetteer.py::test_gazetteer_loads_fast_and_parses_fast",),
+    "location": ("tests/unit/silver/test_location_gazetteer.py::test_gazetteer_loads_fast_and_parses_fast",),
 }
 
 _SKIP = shutil.ignore_patterns(

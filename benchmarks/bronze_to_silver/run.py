@@ -128,8 +128,9 @@ def profile(lake: Path) -> None:
     import cProfile
     import pstats
 
-    from job_analytics.process import engine_duckdb, silver
-    from job_analytics.settings import Settings
+    from job_analytics.core.settings import Settings
+    from job_analytics.silver import engine_duckdb
+    from job_analytics.silver import stage as silver
 
     engine_duckdb.DuckDBEngine.__init__.__defaults__ = (1,)  # one process, so the profile sees the mapping
     cProfile.runctx("silver.run(Settings(lake_url=str(lake)), DAY1)", globals(), {"silver": silver, "lake": lake,

@@ -33,8 +33,8 @@ def main() -> None:
     if mode == "floor":
         result = floor(Path(rest[0]), date.fromisoformat(rest[1]))
     else:
-        from job_analytics.process import silver
-        from job_analytics.settings import Settings
+        from job_analytics.core.settings import Settings
+        from job_analytics.silver import stage as silver
 
         engine, lake, day = rest
         summary = silver.run(Settings(lake_url=lake, engine=engine), date.fromisoformat(day))

@@ -2,7 +2,7 @@
 
     python deploy/grafana/build_dashboard.py          # rewrites the JSON; commit it with this script
 
-The panels read the metrics push_metrics_to_grafana pushes (src/job_analytics/metrics.py), one group per logical
+The panels read the metrics push_metrics_to_grafana pushes (src/job_analytics/report/metrics.py), one group per logical
 date (label ``day``): records per source, silver and quarantine, the quality gate, stage durations, freshness.
 Grafana provisions the file at start-up (deploy/grafana/provisioning/, docker-compose's `monitoring` profile).
 """

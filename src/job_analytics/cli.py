@@ -15,9 +15,12 @@ import logging
 import sys
 import time
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING
 
-from job_analytics.errors import ConfigError, JobAnalyticsError
+from job_analytics.core.errors import ConfigError, JobAnalyticsError
+
+if TYPE_CHECKING:
+    from job_analytics.core.settings import Settings
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -42,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def demo_history(settings: Any, until: date, days: int) -> dict:
+def demo_history(settings: Settings, until: date, days: int) -> dict:
     """Scrape and process the demo source for each of the ``days`` days ending on ``until`` that lie before the
     demo date, from recordings derived for that day (``sources.demo.write_history``). The demo date itself is the
     pipeline's to run (it models every day in one go). Idempotent: a day whose silver is in place is re-used, and a
@@ -50,11 +53,12 @@ def demo_history(settings: Any, until: date, days: int) -> dict:
     import tempfile
     from pathlib import Path
 
-    from job_analytics import ingest
-    from job_analytics.errors import ScrapeFailed
-    from job_analytics.lake import Lake
-    from job_analytics.process import silver
-    from job_analytics.sources.demo import DEMO_DATE, write_history
+    from job_analytics.core.errors import ScrapeFailed
+    from job_analytics.core.lake import Lake
+    from job_analytics.ingest import stage as ingest
+    from job_analytics.ingest.bronze import attempts
+    from job_analytics.ingest.sources.demo import DEMO_DATE, write_history
+    from job_analytics.silver import stage as silver
 
     if days < 1 or until > DEMO_DATE:
         raise ConfigError(f"demo-history: --days must be >= 1 and --until not after the demo date {DEMO_DATE}")
@@ -72,7 +76,7 @@ def demo_history(settings: Any, until: date, days: int) -> dict:
             day_settings = settings.model_copy(update={"sources": ["demo"],
                                                        "demo_data_dir": write_history(day, Path(folder))})
             status = "processed"
-            if not ingest.attempts(lake.bronze_partition("demo", day)):
+            if not attempts(lake.bronze_partition("demo", day)):
                 try:
                     ingest.run(day_settings, day)
                     status = "scraped, processed"
@@ -87,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     from job_analytics import pipeline
-    from job_analytics.settings import Settings
+    from job_analytics.core.settings import Settings
 
     try:
         settings = Settings()

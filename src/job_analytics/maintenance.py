@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import re
 import subprocess
@@ -19,9 +18,13 @@ import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from job_analytics.lake import Lake, is_remote, remove_tree, staged_dir
+from job_analytics.core.lake import Lake, is_remote, remove_tree, staged_dir
+from job_analytics.core.logs import kv
+
+if TYPE_CHECKING:
+    from job_analytics.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +50,7 @@ def expired(lake: Lake, today: date, keep_days: int) -> list[tuple[Path, date]]:
     return sorted(found, key=lambda item: (item[1], str(item[0])))
 
 
-def retention(settings: Any, today: date, *, dry_run: bool | None = None) -> dict:
+def retention(settings: Settings, today: date, *, dry_run: bool | None = None) -> dict:
     """Delete (or, in dry-run, list) expired partitions. Returns what was found and what was deleted."""
     lake = Lake.from_settings(settings)
     dry = settings.maintenance_dry_run if dry_run is None else dry_run
@@ -68,10 +71,10 @@ def retention(settings: Any, today: date, *, dry_run: bool | None = None) -> dic
         "expired": [lake.relative(p) for p, _ in victims],
         "deleted": deleted,
     }
-    log.info("retention %s", json.dumps({k: summary[k] for k in ("today", "cutoff", "dry_run")}
-                                        | {"expired": len(victims), "deleted": len(deleted)}))
+    log.info("retention %s", kv({k: summary[k] for k in ("today", "cutoff", "dry_run")},
+                                expired=len(victims), deleted=len(deleted)))
     for path in summary["expired"]:
-        log.info("%s %s", "would delete" if dry else "deleted", path)
+        log.info("%s %s", "retention_would_delete" if dry else "retention_deleted", kv(path=path))
     return summary
 
 
@@ -80,7 +83,7 @@ def retention(settings: Any, today: date, *, dry_run: bool | None = None) -> dic
 COMPACTED = ("silver/jobs", "silver/quarantine")
 
 
-def compact_silver(settings: Any, day: date) -> dict:
+def compact_silver(settings: Settings, day: date) -> dict:
     """Merge each silver partition of ``day`` (jobs and quarantine) that holds several Parquet files into one.
 
     The rows, their order (files in name order) and the schema are kept; the partition is rebuilt in a staging
@@ -110,7 +113,7 @@ def compact_silver(settings: Any, day: date) -> dict:
                        "bytes_before": bytes_before, "bytes_after": (partition / "part-00000.parquet").stat().st_size}
         layers[layer] = report
     summary = {"day": day.isoformat(), "layers": layers}
-    log.info("compact_silver %s", json.dumps(summary))
+    log.info("compact_silver %s", kv(summary))
     return summary
 
 
@@ -125,7 +128,7 @@ def _read_parquet(path: Path) -> Any:
         return pq.read_table(handle)
 
 
-def compact_silver_all(settings: Any) -> dict:
+def compact_silver_all(settings: Settings) -> dict:
     """``compact_silver`` for every day whose silver partition holds more than one file (backfills included)."""
     lake = Lake.from_settings(settings)
     days = sorted({date.fromisoformat(partition.name.split("=", 1)[1])
@@ -157,8 +160,7 @@ def airflow_db_clean(keep_days: int, *, dry_run: bool = True, now: datetime | No
     summary = {"clean_before": cutoff.isoformat(), "keep_days": keep_days, "dry_run": dry_run,
                "command": " ".join(["airflow", *command[3:]]), "returncode": proc.returncode,
                "rows": _rows_by_table(output), "output_tail": output[-5:]}
-    log.info("airflow_db_clean %s", json.dumps({k: summary[k] for k in ("clean_before", "dry_run", "returncode",
-                                                                          "rows")}))
+    log.info("airflow_db_clean %s", kv({k: summary[k] for k in ("clean_before", "dry_run", "returncode", "rows")}))
     if proc.returncode != 0:
         raise RuntimeError(f"airflow db clean failed with exit code {proc.returncode}: {output[-1:] or ''}")
     return summary
@@ -179,7 +181,7 @@ def _rows_by_table(output: list[str]) -> dict[str, int]:
 
 
 # -- catalog ------------------------------------------------------------------------------------------------------
-def checkpoint_catalog(settings: Any) -> dict:
+def checkpoint_catalog(settings: Settings) -> dict:
     """CHECKPOINT the DuckDB catalog: write any pending WAL into the file. Skipped when there is no catalog yet."""
     import duckdb
 
@@ -198,5 +200,5 @@ def checkpoint_catalog(settings: Any) -> dict:
             con.execute("CHECKPOINT")
         summary |= {"checkpointed": True, "had_wal": had_wal, "bytes_before": size_before,
                     "bytes_after": path.stat().st_size}
-    log.info("checkpoint_catalog %s", json.dumps(summary))
+    log.info("checkpoint_catalog %s", kv(summary))
     return summary

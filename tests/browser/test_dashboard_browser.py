@@ -21,11 +21,11 @@ import duckdb
 import pytest
 from playwright.sync_api import sync_playwright
 
-from job_analytics.catalog import build_catalog
-from job_analytics.dashboard import render
-from job_analytics.lake import Lake
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
 from job_analytics.pipeline import run_all
-from job_analytics.settings import Settings
+from job_analytics.publish.catalog import build_catalog
+from job_analytics.report.dashboard import render
 
 REPO = Path(__file__).resolve().parents[2]
 ARTIFACTS = REPO / "test-artifacts"

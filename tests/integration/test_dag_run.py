@@ -17,7 +17,7 @@ import duckdb
 import pytest
 from pytest_httpserver import HTTPServer
 
-from job_analytics.lake import Lake
+from job_analytics.core.lake import Lake
 from tests.conftest import BIN, REPO, dags_test
 from tests.unit.silver_factory import posting, write_silver
 

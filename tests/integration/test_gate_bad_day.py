@@ -18,11 +18,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from job_analytics import notify
-from job_analytics.errors import QualityGateFailed
-from job_analytics.lake import Lake
+from job_analytics.core.errors import QualityGateFailed
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
 from job_analytics.pipeline import run_all, run_stage
-from job_analytics.settings import Settings
+from job_analytics.report import notify
 
 pytestmark = pytest.mark.integration
 DAY1, DAY2 = date(2024, 1, 1), date(2024, 1, 2)

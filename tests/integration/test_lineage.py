@@ -15,7 +15,7 @@ from tests.integration.test_dag_run import DAY
 pytestmark = pytest.mark.integration
 NAMESPACE = "job-analytics-test"
 
-#: task → (input datasets, output datasets), paths inside the lake (``job_analytics.lineage.DATASETS``)
+#: task → (input datasets, output datasets), paths inside the lake (``job_analytics.publish.lineage.DATASETS``)
 EXPECTED = {
     "scrape_jobs": (set(), {"bronze"}),
     "process_bronze_silver": ({"bronze"}, {"silver/jobs"}),

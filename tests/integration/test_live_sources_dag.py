@@ -9,13 +9,13 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from job_analytics.sources.replay import serve_recordings
+from job_analytics.ingest.sources.replay import serve_recordings
 from tests.conftest import REPO, dags_test
 
 pytestmark = pytest.mark.integration
 LIVE = ["remotive", "arbeitnow", "remoteok", "greenhouse", "lever", "jsearch", "ashby", "smartrecruiters", "workable"]
 #: first match wins: the 2026 root answers only what the others do not hold (the three board APIs)
-ROOTS = [REPO / "tests/fixtures/recorded", REPO / "src/job_analytics/sources/recordings",
+ROOTS = [REPO / "tests/fixtures/recorded", REPO / "src/job_analytics/ingest/sources/recordings",
          REPO / "tests/fixtures/recorded/2026"]
 SECRET = "rk-test-7f3a9c0e5b1d"
 

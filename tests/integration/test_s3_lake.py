@@ -55,8 +55,8 @@ def _keys(bucket: str) -> list[str]:
 
 
 def _assert_lake_holds_the_day(day: date) -> None:
-    from job_analytics.lake import Lake
-    from job_analytics.settings import Settings
+    from job_analytics.core.lake import Lake
+    from job_analytics.core.settings import Settings
 
     iso = day.isoformat()
     bronze = _keys(BUCKETS["bronze"])
@@ -113,9 +113,9 @@ def test_cli_run_on_s3_lake_publishes_to_glue(s3_lake, tmp_path):
 
 
 def test_rerun_replaces_partitions_in_place(s3_lake, tmp_path):
-    from job_analytics import ingest
-    from job_analytics.process import silver
-    from job_analytics.settings import Settings
+    from job_analytics.core.settings import Settings
+    from job_analytics.ingest import stage as ingest
+    from job_analytics.silver import stage as silver
 
     settings = Settings(_env_file=None)
     assert ingest.run(settings, DAY)["reused"] == []

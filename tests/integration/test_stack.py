@@ -30,10 +30,10 @@ from playwright.sync_api import sync_playwright
 from pytest_httpserver import HTTPServer
 
 from benchmarks.bronze_to_silver.generate import generate
-from job_analytics.lake import Lake
-from job_analytics.lineage import dataset_uris
-from job_analytics.process.silver import run as process_day
-from job_analytics.settings import Settings
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
+from job_analytics.publish.lineage import dataset_uris
+from job_analytics.silver.stage import run as process_day
 from tests.airflow_stack import Airflow, service_pid, stack, stack_env, task_process, wait_restarted
 from tests.conftest import REPO, _postgres_bindir
 from tests.integration.test_dag_run import bronze_records, rows

@@ -16,9 +16,9 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from job_analytics.lake import Lake
-from job_analytics.schema import SILVER_JOBS
-from job_analytics.settings import Settings
+from job_analytics.core.lake import Lake
+from job_analytics.core.schema import SILVER_JOBS
+from job_analytics.core.settings import Settings
 
 
 def job_id(source: str, source_job_id: str) -> str:
@@ -76,7 +76,7 @@ def lake_settings(root: Path) -> Settings:
 def full_refresh_as_of(settings: Settings, silver: Path, fingerprint: Callable[[Lake], dict]) -> Callable[[date], dict]:
     """A build from nothing, as of a day, of a lake (``settings``) that shares the ``silver`` folder of another:
     what that lake's incremental gold must equal. Returns ``day → fingerprint(fresh lake)``."""
-    from job_analytics import transform
+    from job_analytics.gold import stage as transform
 
     fresh = Lake.from_settings(settings)
     fresh.root.mkdir()

@@ -5,9 +5,10 @@ from datetime import date
 import duckdb
 import pytest
 
-from job_analytics import catalog, transform
-from job_analytics.errors import QualityGateFailed
-from job_analytics.lake import Lake
+from job_analytics.core.errors import QualityGateFailed
+from job_analytics.core.lake import Lake
+from job_analytics.gold import stage as transform
+from job_analytics.publish import catalog
 from job_analytics.quality import gate
 from tests.unit.silver_factory import lake_settings, posting, write_silver
 

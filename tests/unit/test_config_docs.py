@@ -21,7 +21,7 @@ def test_configuration_doc_is_up_to_date():
 
 def test_every_setting_is_documented():
     docs = _module()
-    from job_analytics.settings import Settings
+    from job_analytics.core.settings import Settings
 
     text = docs.render()
     for name, field in Settings.model_fields.items():

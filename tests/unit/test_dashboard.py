@@ -11,10 +11,10 @@ import pytest
 from markupsafe import escape
 from plotly.offline import get_plotlyjs
 
-from job_analytics.dashboard import charts, flows, render
-from job_analytics.errors import MissingInputError
-from job_analytics.lake import Lake
-from job_analytics.settings import Settings
+from job_analytics.core.errors import MissingInputError
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
+from job_analytics.report.dashboard import charts, flows, render
 
 DAY = date(2024, 1, 10)
 XSS_TITLE = "<script>alert(1)</script>"
@@ -428,13 +428,13 @@ def test_charts_and_freshness_do_not_import_the_renderer():
     """The catalog adapter lives in its own module: render imports the charts, never the reverse."""
     import ast
 
-    import job_analytics.dashboard as package
+    import job_analytics.report.dashboard as package
 
     folder = Path(package.__file__).parent
     for name in ("catalog", "charts", "flows", "freshness", "kpis"):
         tree = ast.parse((folder / f"{name}.py").read_text())
         imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
-        assert "job_analytics.dashboard.render" not in imported, name
+        assert "job_analytics.report.dashboard.render" not in imported, name
 
 
 def test_salary_charts_read_gold_midpoint(settings: Settings):

@@ -23,8 +23,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from job_analytics import transform
-from job_analytics.lake import Lake
+from job_analytics.core.lake import Lake
+from job_analytics.gold import stage as transform
 from job_analytics.quality.gate import GOLD_TABLES
 from tests.unit.silver_factory import lake_settings, posting, write_silver
 

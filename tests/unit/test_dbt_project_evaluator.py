@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from job_analytics import transform
-from job_analytics.lake import Lake
-from job_analytics.settings import Settings
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
+from job_analytics.gold import stage as transform
 from tests.unit.silver_factory import lake_settings, posting, write_silver
 
 REPO = Path(__file__).resolve().parents[2]

@@ -15,11 +15,11 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from job_analytics import ingest
-from job_analytics.lake import Lake
-from job_analytics.process import silver
-from job_analytics.schema import QUARANTINE, SILVER_JOBS
-from job_analytics.settings import Settings
+from job_analytics.core.lake import Lake
+from job_analytics.core.schema import QUARANTINE, SILVER_JOBS
+from job_analytics.core.settings import Settings
+from job_analytics.ingest import stage as ingest
+from job_analytics.silver import stage as silver
 
 pytest.importorskip("pyspark")
 
@@ -29,7 +29,7 @@ RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "recorded"
 
 @pytest.fixture(scope="module")
 def spark():
-    from job_analytics.process import engine_spark
+    from job_analytics.silver import engine_spark
 
     session = engine_spark.session()
     yield session
@@ -161,16 +161,16 @@ def test_bad_records_are_the_same_on_both_engines(spark, tmp_path):
 
 
 def test_spark_refuses_a_remote_lake_with_a_clear_error(tmp_path):
-    from job_analytics.errors import ConfigError
-    from job_analytics.process.engine_spark import SparkEngine
+    from job_analytics.core.errors import ConfigError
+    from job_analytics.silver.engine_spark import SparkEngine
 
     with pytest.raises(ConfigError, match="hadoop-aws"):
         SparkEngine(Settings(lake_url="s3://bucket/lake", engine="spark"))
 
 
 def test_a_line_lost_in_mapping_fails_on_spark_too(spark, tmp_path, monkeypatch):
-    from job_analytics.errors import ConservationError
-    from job_analytics.process import engine_spark
+    from job_analytics.core.errors import ConservationError
+    from job_analytics.silver import engine_spark
 
     root = tmp_path / "lake"
     settings = Settings(lake_url=str(root), sources=["demo"], engine="spark")

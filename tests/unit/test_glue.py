@@ -11,18 +11,15 @@ import pytest
 import s3fs
 from upath import UPath
 
-from job_analytics.errors import ConfigError
-from job_analytics.glue import (
+from job_analytics.core.errors import ConfigError
+from job_analytics.publish.glue import (
     PARQUET_INPUT_FORMAT,
     PARQUET_OUTPUT_FORMAT,
     PARQUET_SERDE,
     GlueError,
-    glue_columns,
-    glue_columns_from_parquet,
-    glue_type,
     publish_glue,
-    table_spec,
 )
+from job_analytics.publish.glue_schema import glue_columns, glue_columns_from_parquet, glue_type, table_spec
 from tests.moto_server import aws_env, moto_reset, moto_server  # noqa: F401  (fixtures)
 from tests.ports import free_port
 

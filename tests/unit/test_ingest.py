@@ -15,14 +15,15 @@ from pydantic import SecretStr
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
-from job_analytics import ingest
-from job_analytics.errors import ConfigError, ScrapeFailed
-from job_analytics.lake import Lake
-from job_analytics.process import silver
-from job_analytics.settings import Settings, SourceLimits
-from job_analytics.sources.demo import BUNDLED_RECORDINGS
-from job_analytics.sources.jsearch import date_posted_for
-from job_analytics.sources.remotive import Remotive
+from job_analytics.core.errors import ConfigError, ScrapeFailed
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings, SourceLimits
+from job_analytics.ingest import bronze, http
+from job_analytics.ingest import stage as ingest
+from job_analytics.ingest.sources.demo import BUNDLED_RECORDINGS
+from job_analytics.ingest.sources.jsearch import date_posted_for
+from job_analytics.ingest.sources.remotive import Remotive
+from job_analytics.silver import stage as silver
 
 DAY = date(2024, 1, 1)
 REMOTIVE = (BUNDLED_RECORDINGS / "remotive/api/remote-jobs.json").read_bytes()
@@ -244,14 +245,14 @@ def test_a_partition_of_the_old_layout_keeps_its_part_and_manifest_when_an_attem
     (partition / "part-00000.jsonl.gz").write_bytes(gzip.compress(b"".join(
         json.dumps(line).encode() + b"\n" for line in [{"source": "remotive", "api": "remotive", "record": {}}])))
     (partition / "_manifest.json").write_text(json.dumps(legacy | {"records": 1}))
-    assert [a["attempt"] for a in ingest.attempts(partition)] == [ingest.LEGACY_ATTEMPT]
+    assert [a["attempt"] for a in bronze.attempts(partition)] == [bronze.LEGACY_ATTEMPT]
 
     ingest.run(settings, DAY)  # the old partition is complete: re-used
     assert sorted(p.name for p in partition.iterdir()) == ["_manifest.json", "part-00000.jsonl.gz"]
     ingest.run(settings, DAY, rescrape=True)
 
     index = manifest(settings, "remotive")
-    assert index["attempts"][0]["attempt"] == ingest.LEGACY_ATTEMPT
+    assert index["attempts"][0]["attempt"] == bronze.LEGACY_ATTEMPT
     assert index["files"][0] == "part-00000.jsonl.gz" and len(index["files"]) == 2
     assert json.loads((partition / "_manifest-00000.json").read_text())["records"] == 1
     assert index["records"] == 1 + REMOTIVE_RECORDS
@@ -308,14 +309,14 @@ def test_demo_replays_offline_into_bronze(tmp_path):
 # -- the retry layer --------------------------------------------------------------------------------------------
 
 
-def _transport(answers: list, sleeps: list[float], **kw) -> ingest.RetryTransport:
+def _transport(answers: list, sleeps: list[float], **kw) -> http.RetryTransport:
     def handler(request: httpx.Request) -> httpx.Response:
         answer = answers.pop(0)
         if isinstance(answer, Exception):
             raise answer
         return answer
 
-    return ingest.RetryTransport(httpx.MockTransport(handler), sleep=sleeps.append, **kw)
+    return http.RetryTransport(httpx.MockTransport(handler), sleep=sleeps.append, **kw)
 
 
 def test_retry_honours_retry_after_up_to_the_cap():
@@ -371,7 +372,7 @@ def test_rate_limit_spaces_requests():
     ],
 )
 def test_redact_url(url, expected):
-    assert ingest.redact_url(url) == expected
+    assert http.redact_url(url) == expected
 
 
 @pytest.mark.parametrize(
@@ -379,7 +380,7 @@ def test_redact_url(url, expected):
     [("3", 3.0), ("0", 0.0), ("soon", None), (None, None), ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
 )
 def test_retry_after_seconds(value, seconds):
-    assert ingest.retry_after_seconds(value) == seconds
+    assert http.retry_after_seconds(value) == seconds
 
 
 # -- more faults: a real read timeout, an empty page, a record without its id -------------------------------------
@@ -597,7 +598,7 @@ def test_the_state_does_not_advance_when_bronze_was_not_written(board, httpserve
     def crash(path, data):
         raise OSError("disk full")
 
-    monkeypatch.setattr(ingest, "write_bytes_once", crash)
+    monkeypatch.setattr(bronze, "write_bytes_once", crash)
     _serve_board(httpserver, NEXT_BOARD)
     with pytest.raises(ScrapeFailed, match="disk full"):
         ingest.run(board, DAY2)

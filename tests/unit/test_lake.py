@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from job_analytics.lake import Lake, safe_segment, staged_dir
+from job_analytics.core.lake import Lake, safe_segment, staged_dir
 
 
 @pytest.mark.parametrize("raw, expected", [
@@ -58,7 +58,7 @@ def test_run_summary_round_trip_is_stamped(tmp_path):
 
 
 def test_a_bronze_part_is_written_once_and_never_replaced(tmp_path):
-    from job_analytics.lake import write_bytes_once
+    from job_analytics.core.lake import write_bytes_once
 
     part = tmp_path / "bronze" / "part-a.jsonl.gz"
     write_bytes_once(part, b"first")

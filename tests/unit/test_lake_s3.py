@@ -10,9 +10,9 @@ import pyarrow.parquet as pq
 import pytest
 
 from job_analytics import maintenance
-from job_analytics.errors import ConfigError
-from job_analytics.lake import Lake, staged_dir, write_json_atomic
-from job_analytics.settings import Settings
+from job_analytics.core.errors import ConfigError
+from job_analytics.core.lake import Lake, staged_dir, write_json_atomic
+from job_analytics.core.settings import Settings
 from tests.moto_server import aws_env, moto_reset, moto_server  # noqa: F401  (fixtures)
 
 DAY = date(2024, 1, 1)

@@ -23,10 +23,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from job_analytics import transform
-from job_analytics.lake import Lake
-from job_analytics.process.scrapes import SCRAPES
-from job_analytics.settings import Settings
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
+from job_analytics.gold import stage as transform
+from job_analytics.silver.scrapes import SCRAPES
 from tests.unit.silver_factory import full_refresh_as_of, job_id, posting, write_silver
 
 DAYS = [date(2024, 1, 1) + timedelta(days=n) for n in range(6)]

@@ -9,7 +9,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from job_analytics.lake import Lake
+from job_analytics.core.lake import Lake
+from job_analytics.core.schema import SILVER_JOBS
+from job_analytics.core.settings import Settings
 from job_analytics.maintenance import (
     airflow_db_clean,
     checkpoint_catalog,
@@ -17,8 +19,6 @@ from job_analytics.maintenance import (
     compact_silver_all,
     retention,
 )
-from job_analytics.schema import SILVER_JOBS
-from job_analytics.settings import Settings
 from tests.unit.silver_factory import lake_settings, posting, write_silver
 
 
@@ -55,7 +55,7 @@ def test_delete_removes_only_expired_raw_and_operational_data(tmp_path):
 
 
 def test_retention_removes_every_attempt_of_a_date_together(tmp_path, monkeypatch):
-    from job_analytics import ingest
+    from job_analytics.ingest import stage as ingest
 
     settings = Settings(lake_url=str(tmp_path / "lake"), retention_days=30)
     for day in (date(2024, 1, 1), date(2024, 3, 30)):

@@ -10,9 +10,9 @@ import duckdb
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from job_analytics import metrics
-from job_analytics.lake import Lake
-from job_analytics.settings import Settings
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
+from job_analytics.report import metrics
 from tests.ports import free_port
 
 DAY = date(2024, 1, 1)

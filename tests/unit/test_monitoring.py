@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime
 import yaml
 from prometheus_client.exposition import generate_latest
 
-from job_analytics.metrics import collect
+from job_analytics.report.metrics import collect
 from tests.conftest import REPO
 
 DEPLOY = REPO / "deploy"

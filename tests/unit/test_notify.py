@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from job_analytics.lake import Lake
-from job_analytics.notify import compose, notable_changes, quarantine_rate, run
-from job_analytics.settings import Settings
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
+from job_analytics.report.notify import compose, notable_changes, quarantine_rate, run
 
 DAY = date(2024, 1, 1)
 SCRAPE = {"sources": {"demo": {"ok": True, "records": 230}, "remotive": {"ok": False, "records": 0}}}

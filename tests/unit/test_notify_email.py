@@ -8,9 +8,9 @@ from datetime import date
 
 import pytest
 
-from job_analytics.lake import Lake
-from job_analytics.notify import run, task_failed
-from job_analytics.settings import Settings
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
+from job_analytics.report.notify import run, task_failed
 from tests.local_smtp import Inbox
 from tests.ports import free_port
 

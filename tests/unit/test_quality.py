@@ -5,9 +5,9 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from job_analytics import transform
-from job_analytics.errors import MissingInputError, QualityGateFailed
-from job_analytics.lake import Lake
+from job_analytics.core.errors import MissingInputError, QualityGateFailed
+from job_analytics.core.lake import Lake
+from job_analytics.gold import stage as transform
 from job_analytics.quality import gate, suites
 from tests.unit.silver_factory import lake_settings, posting, write_silver
 
@@ -186,7 +186,7 @@ def test_salary_mart_fails_on_a_thin_cell_an_absurd_percentile_and_crossed_perce
 
 
 def test_gate_checks_the_salary_mart_with_the_dbt_projects_min_sample():
-    from job_analytics.settings import Settings
+    from job_analytics.core.settings import Settings
 
     assert gate.dbt_var(Settings(), "salary_min_sample") == 3
 

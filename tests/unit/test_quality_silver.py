@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from job_analytics import transform
-from job_analytics.lake import Lake
-from job_analytics.notify import gate_lines
+from job_analytics.core.lake import Lake
+from job_analytics.gold import stage as transform
 from job_analytics.quality import gate, suites
+from job_analytics.report.notify import gate_lines
 from tests.unit.silver_factory import lake_settings, posting, write_silver
 
 DAY = date(2024, 1, 10)
@@ -158,7 +158,7 @@ def test_a_day_with_warnings_passes_and_reports_them(tmp_path):
 
 
 def test_gate_without_silver_for_the_day_is_a_missing_input(tmp_path):
-    from job_analytics.errors import MissingInputError
+    from job_analytics.core.errors import MissingInputError
 
     settings = lake_settings(tmp_path)
     lake = Lake.from_settings(settings)

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from job_analytics import scrape_state
-from job_analytics.scrape_state import LOOKBACK, Cursor, SourceState
+from job_analytics.ingest import state as scrape_state
+from job_analytics.ingest.state import LOOKBACK, Cursor, SourceState
 
 D1, D2, D3 = date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 3)
 T1 = datetime(2024, 1, 1, 5, 0, tzinfo=UTC)

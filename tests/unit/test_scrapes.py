@@ -10,12 +10,12 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from job_analytics import ingest
-from job_analytics.lake import Lake
-from job_analytics.process import silver
-from job_analytics.process.scrapes import SCRAPES, board_of
-from job_analytics.settings import Settings
-from job_analytics.sources.replay import serve_recordings
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
+from job_analytics.ingest import stage as ingest
+from job_analytics.ingest.sources.replay import serve_recordings
+from job_analytics.silver import stage as silver
+from job_analytics.silver.scrapes import SCRAPES, board_of
 
 RECORDED = Path(__file__).parents[1] / "fixtures" / "recorded" / "2026"
 DAY = date(2026, 3, 2)

@@ -7,8 +7,8 @@ import subprocess
 import pytest
 
 from job_analytics.cli import main
-from job_analytics.errors import ConfigError
-from job_analytics.settings import Settings
+from job_analytics.core.errors import ConfigError
+from job_analytics.core.settings import Settings
 from tests.conftest import BIN
 
 

@@ -9,12 +9,12 @@ from datetime import date
 import duckdb
 import pytest
 
-from job_analytics import ingest
-from job_analytics.errors import ConservationError, MissingInputError
-from job_analytics.lake import Lake
-from job_analytics.process import engine_duckdb
-from job_analytics.process.silver import run
-from job_analytics.settings import Settings
+from job_analytics.core.errors import ConservationError, MissingInputError
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
+from job_analytics.ingest import bronze
+from job_analytics.silver import engine_duckdb
+from job_analytics.silver.stage import run
 
 DAY = date(2024, 1, 1)
 
@@ -126,12 +126,12 @@ def test_a_line_lost_in_mapping_fails_the_step_and_leaves_the_earlier_partitions
 def test_a_part_that_disagrees_with_its_manifest_fails_the_step(settings):
     partition = Lake.from_settings(settings).bronze_partition("remotive", DAY)
     partition.mkdir(parents=True)
-    attempt = ingest.new_attempt_id()
+    attempt = bronze.new_attempt_id()
     lines = [envelope(remotive(i)) for i in range(1, 4)]
-    with gzip.open(partition / ingest.part_file(attempt), "wt") as handle:
+    with gzip.open(partition / bronze.part_file(attempt), "wt") as handle:
         handle.write("\n".join(lines[:2]) + "\n")  # the third line was lost after landing
-    (partition / ingest.attempt_manifest_file(attempt)).write_text(json.dumps(
-        {"attempt": attempt, "records": 3, "files": [ingest.part_file(attempt)], "ok": True}))
+    (partition / bronze.attempt_manifest_file(attempt)).write_text(json.dumps(
+        {"attempt": attempt, "records": 3, "files": [bronze.part_file(attempt)], "ok": True}))
     with pytest.raises(ConservationError, match="has 2 lines, its manifest says 3 records"):
         run(settings, DAY)
 
@@ -139,14 +139,14 @@ def test_a_part_that_disagrees_with_its_manifest_fails_the_step(settings):
 def test_silver_reads_every_attempt_and_the_latest_sighting_wins(settings, tmp_path):
     partition = Lake.from_settings(settings).bronze_partition("remotive", DAY)
     partition.mkdir(parents=True)
-    first, second = ingest.new_attempt_id(), ingest.new_attempt_id()
+    first, second = bronze.new_attempt_id(), bronze.new_attempt_id()
     assert first < second
     for attempt, records in ((first, [remotive(1, title="Data Engineer"), remotive(2)]),
                              (second, [remotive(1, title="Senior Data Engineer"), remotive(3)])):
-        with gzip.open(partition / ingest.part_file(attempt), "wt") as handle:
+        with gzip.open(partition / bronze.part_file(attempt), "wt") as handle:
             handle.write("".join(envelope(r) + "\n" for r in records))
-        (partition / ingest.attempt_manifest_file(attempt)).write_text(json.dumps(
-            {"attempt": attempt, "records": 2, "files": [ingest.part_file(attempt)], "ok": True}))
+        (partition / bronze.attempt_manifest_file(attempt)).write_text(json.dumps(
+            {"attempt": attempt, "records": 2, "files": [bronze.part_file(attempt)], "ok": True}))
 
     summary = run(settings, DAY)
 

@@ -7,8 +7,8 @@ from datetime import UTC, date, datetime
 
 import duckdb
 
-from job_analytics import transform
-from job_analytics.lake import Lake
+from job_analytics.core.lake import Lake
+from job_analytics.gold import stage as transform
 from tests.unit.silver_factory import lake_settings, posting, write_silver
 
 DAY = date(2024, 1, 1)

@@ -10,13 +10,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from job_analytics.errors import BadRecord, ConfigError, SourceError
-from job_analytics.settings import Settings
-from job_analytics.sources import API_SHAPES, REGISTRY, get_source, mapper_for
-from job_analytics.sources.arbeitnow import Arbeitnow
-from job_analytics.sources.demo import BUNDLED_RECORDINGS, Demo
-from job_analytics.sources.remotive import Remotive
-from job_analytics.sources.replay import ReplayTransport, recording_name
+from job_analytics.core.errors import BadRecord, ConfigError, SourceError
+from job_analytics.core.settings import Settings
+from job_analytics.ingest.sources import API_SHAPES, REGISTRY, get_source, mapper_for
+from job_analytics.ingest.sources.arbeitnow import Arbeitnow
+from job_analytics.ingest.sources.demo import BUNDLED_RECORDINGS, Demo
+from job_analytics.ingest.sources.remotive import Remotive
+from job_analytics.ingest.sources.replay import ReplayTransport, recording_name
 
 
 @pytest.fixture

@@ -16,16 +16,17 @@ import pyarrow.parquet as pq
 import pytest
 from pytest_httpserver import HTTPServer
 
-from job_analytics import ingest, transform
-from job_analytics.errors import BadRecord, ConfigError
-from job_analytics.lake import Lake
-from job_analytics.process import silver
+from job_analytics.core.errors import BadRecord, ConfigError
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings, SourceLimits
+from job_analytics.gold import stage as transform
+from job_analytics.ingest import stage as ingest
+from job_analytics.ingest.sources import API_SHAPES, REGISTRY, mapper_for
+from job_analytics.ingest.sources.ashby import Ashby, board_name
+from job_analytics.ingest.sources.smartrecruiters import SmartRecruiters
+from job_analytics.ingest.sources.workable import Workable
 from job_analytics.quality.suites import KNOWN_SOURCES
-from job_analytics.settings import Settings, SourceLimits
-from job_analytics.sources import API_SHAPES, REGISTRY, mapper_for
-from job_analytics.sources.ashby import Ashby, board_name
-from job_analytics.sources.smartrecruiters import SmartRecruiters
-from job_analytics.sources.workable import Workable
+from job_analytics.silver import stage as silver
 from tests.unit.test_sources_shapes import recordings
 
 REPO = Path(__file__).resolve().parents[2]
@@ -492,4 +493,4 @@ def test_a_new_source_is_named_only_in_its_module_and_the_registry(name):
     code = [p for d in ("src", "dags", "dbt", "scripts") for p in (REPO / d).rglob("*")
             if p.suffix in (".py", ".sql", ".yml", ".yaml") and p.is_file()]
     found = {p.relative_to(REPO).as_posix() for p in code if named.search(p.read_text(errors="replace"))}
-    assert found == {f"src/job_analytics/sources/{name}.py", "src/job_analytics/sources/__init__.py"}
+    assert found == {f"src/job_analytics/ingest/sources/{name}.py", "src/job_analytics/ingest/sources/__init__.py"}

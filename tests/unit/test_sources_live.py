@@ -16,16 +16,16 @@ import pytest
 from pydantic import SecretStr
 from pytest_httpserver import HTTPServer
 
-from job_analytics import ingest
-from job_analytics.errors import BadRecord, ConfigError, ScrapeFailed, SourceError
-from job_analytics.lake import Lake
-from job_analytics.settings import Settings
-from job_analytics.sources import mapper_for
-from job_analytics.sources.demo import BUNDLED_RECORDINGS, Demo
-from job_analytics.sources.greenhouse import Greenhouse, board_token
-from job_analytics.sources.jsearch import JSearch
-from job_analytics.sources.lever import Lever, site_name
-from job_analytics.sources.remoteok import RemoteOK
+from job_analytics.core.errors import BadRecord, ConfigError, ScrapeFailed, SourceError
+from job_analytics.core.lake import Lake
+from job_analytics.core.settings import Settings
+from job_analytics.ingest import stage as ingest
+from job_analytics.ingest.sources import mapper_for
+from job_analytics.ingest.sources.demo import BUNDLED_RECORDINGS, Demo
+from job_analytics.ingest.sources.greenhouse import Greenhouse, board_token
+from job_analytics.ingest.sources.jsearch import JSearch
+from job_analytics.ingest.sources.lever import Lever, site_name
+from job_analytics.ingest.sources.remoteok import RemoteOK
 
 DAY = date(2024, 1, 1)
 RECORDED = Path(__file__).resolve().parents[1] / "fixtures" / "recorded"
@@ -543,7 +543,7 @@ def test_jsearch_without_a_key_names_the_setting_not_a_value(tmp_path, key):
 
 
 def _recordings(root: Path, api: str) -> dict[tuple[str, str], bytes]:
-    """``(request path, query)`` → body for every recording of ``api`` (the naming of ``sources/replay.py``)."""
+    """``(request path, query)`` → body for every recording of ``api`` (the naming of ``ingest/sources/replay.py``)."""
     answers = {}
     for file in sorted((root / api).rglob("*.json")):
         name = file.relative_to(root).as_posix().removesuffix(".json")

@@ -12,16 +12,16 @@ import httpx
 import pytest
 from pytest_httpserver import HTTPServer
 
-from job_analytics.errors import SourceError
-from job_analytics.settings import Settings
-from job_analytics.sources import fields, mapper_for
-from job_analytics.sources.arbeitnow import Arbeitnow
-from job_analytics.sources.demo import Demo
-from job_analytics.sources.greenhouse import Greenhouse
-from job_analytics.sources.jsearch import JSearch
-from job_analytics.sources.lever import Lever
-from job_analytics.sources.remoteok import RemoteOK
-from job_analytics.sources.remotive import Remotive
+from job_analytics.core.errors import SourceError
+from job_analytics.core.settings import Settings
+from job_analytics.ingest.sources import fields, mapper_for
+from job_analytics.ingest.sources.arbeitnow import Arbeitnow
+from job_analytics.ingest.sources.demo import Demo
+from job_analytics.ingest.sources.greenhouse import Greenhouse
+from job_analytics.ingest.sources.jsearch import JSearch
+from job_analytics.ingest.sources.lever import Lever
+from job_analytics.ingest.sources.remoteok import RemoteOK
+from job_analytics.ingest.sources.remotive import Remotive
 
 RECORDED_2026 = Path(__file__).resolve().parents[1] / "fixtures" / "recorded" / "2026"
 APIS = ["arbeitnow", "ashby", "greenhouse", "jsearch", "lever", "remoteok", "remotive", "smartrecruiters", "workable"]

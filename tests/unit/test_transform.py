@@ -9,9 +9,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from job_analytics import transform
-from job_analytics.errors import MissingInputError, TransformError
-from job_analytics.lake import Lake
+from job_analytics.core.errors import MissingInputError, TransformError
+from job_analytics.core.lake import Lake
+from job_analytics.gold import stage as transform
 from job_analytics.quality.gate import GOLD_TABLES
 from tests.unit.silver_factory import full_refresh_as_of, lake_settings, posting, write_silver
 

@@ -19,13 +19,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
-from job_analytics.errors import MissingInputError, QualityGateFailed
-from job_analytics.lake import Lake, staged_dir, write_json_atomic
+from job_analytics.core.errors import MissingInputError, QualityGateFailed
+from job_analytics.core.lake import Lake, staged_dir, write_json_atomic
+from job_analytics.core.logs import kv
 from job_analytics.quality import suites, where
+
+if TYPE_CHECKING:
+    from job_analytics.core.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +41,7 @@ _SHOWN_VALUES = 5
 DOCS_SITE = "lake"
 
 
-def run(settings: Any, day: date) -> dict:
+def run(settings: Settings, day: date) -> dict:
     """Validate the silver of ``day`` and the gold candidate; record the result and return the "validate" summary.
 
     Writes ``quality/<day>/validation.json``, ``quality/<day>/data_docs/`` and ``runs/<day>/validate.json``
@@ -78,10 +82,10 @@ def run(settings: Any, day: date) -> dict:
     summary = {**outcome, "rows": {suites.SILVER_TABLE: len(silver), "fct_job_postings": len(fct)},
                "data_docs": str(docs_dir / "index.html"), "seconds": round(time.monotonic() - started, 2)}
     lake.write_run_summary(day, "validate", summary)
-    log.info("quality_gate day=%s success=%s evaluated=%d failed=%d warnings=%d seconds=%.1f",
-             day, not failures, evaluated, len(failures), len(warnings), summary["seconds"])
+    log.info("quality_gate %s", kv(day=day, success=not failures, evaluated=evaluated, failed=len(failures),
+                                   warnings=len(warnings), seconds=summary["seconds"]))
     for warning in warnings:
-        log.warning("quality_warning day=%s %s", day, describe(warning))
+        log.warning("quality_warning %s", kv(day=day, check=describe(warning)))
     if failures:
         detail = "; ".join(describe(f) for f in failures)
         raise QualityGateFailed(
@@ -235,7 +239,7 @@ def candidate_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return fingerprint
 
 
-def dbt_var(settings: Any, name: str) -> Any:
+def dbt_var(settings: Settings, name: str) -> Any:
     """A var of the dbt project (``dbt_project.yml``): what the models were built with, checked the same way."""
     import yaml
 

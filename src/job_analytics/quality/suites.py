@@ -20,11 +20,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 from typing import Any
 
-from job_analytics.schema import EMPLOYMENT_TYPES, SALARY_PERIODS
-from job_analytics.sources import REGISTRY
+from job_analytics.core.schema import EMPLOYMENT_TYPES, SALARY_PERIODS
+from job_analytics.ingest.sources import REGISTRY
 
 CRITICAL, WARNING = "critical", "warning"  # great_expectations.expectations.metadata_types.FailureSeverity values
-#: the source registry's names (DESIGN.md "Sources"); dbt's accepted_values test reads the same registry (its var
+#: the source registry's names (the README's contracts, "Sources"); dbt's accepted_values test reads the same registry (its var
 #: known_sources, set by transform.dbt_env)
 KNOWN_SOURCES = tuple(REGISTRY)
 #: a plausible annual salary in US dollars; outside it a unit or currency conversion went wrong

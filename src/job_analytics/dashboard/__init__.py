@@ -1,5 +1,0 @@
-"""refresh_dashboard: the self-contained HTML dashboard rendered from the published catalog."""
-
-from job_analytics.dashboard.render import run
-
-__all__ = ["run"]

@@ -1,0 +1,1 @@
+"""Stage 1, ``scrape_jobs``: the sources, the HTTP client, the scrape state and the bronze writer."""
