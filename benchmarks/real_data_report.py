@@ -33,9 +33,13 @@ ROOTS = {  # label: (recordings roots, first match wins; the boards and sites th
     "2024 shapes": ([REPO / "tests/fixtures/recorded", REPO / "src/job_analytics/ingest/sources/recordings"],
                     {"greenhouse_boards": "acme-analytics,nordlicht", "lever_companies": "fjordlake"}),
     "2025-26 shapes": ([REPO / "tests/fixtures/recorded/2026"],
-                       {"greenhouse_boards": "airbnb,sofi", "lever_companies": "spotify,metabase,nosuchco"}),
+                       {"greenhouse_boards": "airbnb,sofi", "lever_companies": "spotify,metabase,nosuchco",
+                        "ashby_boards": "ramp,northwind", "smartrecruiters_companies": "Visa,NorthwindTraders",
+                        "workable_accounts": "zego,northwind"}),
 }
-LIVE = ["jsearch", "remotive", "arbeitnow", "remoteok", "greenhouse", "lever"]
+LIVE = ["jsearch", "remotive", "arbeitnow", "remoteok", "greenhouse", "lever", "ashby", "smartrecruiters", "workable"]
+#: a board source runs only for a root that names its boards (the 2024 recordings hold none for the later boards)
+BOARD_LISTS = {"ashby": "ashby_boards", "smartrecruiters": "smartrecruiters_companies", "workable": "workable_accounts"}
 DAY = date(2026, 12, 1)
 
 #: a loose "this text states a salary" test: a currency-marked amount near a pay word (the denominator)
@@ -53,12 +57,13 @@ def run_root(roots: list[Path], extra: dict[str, str], lake: Path) -> dict[str, 
     from job_analytics.silver import stage as silver
 
     server, base = serve_recordings(roots)
+    sources = [s for s in LIVE if s not in BOARD_LISTS or BOARD_LISTS[s] in extra]
     try:
         settings = Settings(
-            _env_file=None, lake_url=str(lake), sources=LIVE, rapidapi_key=SecretStr("report-key"),
+            _env_file=None, lake_url=str(lake), sources=sources, rapidapi_key=SecretStr("report-key"),
             jsearch_queries=["data engineer"], jsearch_countries=["us"], min_sources_ok=0, incremental=False,
             requests_per_second=0, http_max_attempts=1,
-            **{f"{s}_base_url": f"{base}/{s}" for s in LIVE},
+            **{f"{s}_base_url": f"{base}/{s}" for s in sources},
             **{k: v.split(",") for k, v in extra.items()},
         )
         scrape = ingest.run(settings, DAY)

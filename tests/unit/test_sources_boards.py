@@ -382,6 +382,31 @@ def test_every_recorded_record_lands_once_and_the_bad_ones_are_quarantined(board
     assert process["silver_rows"] == sum(RECORDS.values()) - sum(BAD.values())
 
 
+def test_every_silver_row_has_its_company_workable_from_the_account_beside_its_jobs(boards):
+    """A Workable job does not name its account; the response does, beside the jobs. The scrape keeps that name as
+    the bronze line's ``context`` (the record stays exactly as sent) and silver reads the company from it."""
+    ingest.run(boards, DAY)
+    lines = bronze(boards, "workable")
+    names = {item: _body("workable", item)["name"] for item in BOARDS["workable"][1]}
+    assert {line["context"]["company"] for line in lines} == set(names.values())
+    assert [line["record"] for line in lines] == _records("workable")
+
+    silver.run(boards, DAY)
+    rows = pq.read_table(Lake.from_settings(boards).silver_partition(DAY)).to_pylist()
+    assert rows and all(row["company"] for row in rows), [r["source_job_id"] for r in rows if not r["company"]]
+    workable = {row["source_job_id"]: row["company"] for row in rows if row["source"] == "workable"}
+    zego = {job["shortcode"] for job in _body("workable", "zego")["jobs"]}
+    assert {workable[j] for j in workable if j in zego} == {names["zego"]}
+    assert {workable[j] for j in workable if j not in zego} == {names["northwind"]}
+
+
+def test_a_workable_line_without_context_still_maps(settings):
+    """Bronze landed before the context was kept: the posting maps as before, with no company."""
+    posting = Workable(settings).to_posting_in(WORKABLE_JOB, None)
+    assert (posting.source_job_id, posting.company) == ("450EC5C378", None)
+    assert Workable(settings).to_posting_in(WORKABLE_JOB, {"company": "Zego"}).company == "Zego"
+
+
 @pytest.mark.parametrize("api", list(BOARDS))
 def test_429_and_5xx_are_retried(boards, httpserver, api):
     path, query = _path(api, BOARDS[api][1][0])

@@ -2,7 +2,8 @@
 
 Bronze is append-only. Per source and date the partition ``bronze/source=<s>/ingest_date=<d>/`` holds, for every
 scrape attempt, its own immutable ``part-<attempt>.jsonl.gz`` (one line per raw record: ``{"source", "api",
-"request_url", "fetched_at", "record"}``, the record exactly as sent) and ``_manifest-<attempt>.json`` (counts,
+"request_url", "fetched_at", "record"}``, the record exactly as sent, plus ``context`` when the page says
+something about its records beside them, as Workable's account name) and ``_manifest-<attempt>.json`` (counts,
 timings, errors, ``ok``, ``capped``, ``incremental``); ``_manifest.json`` indexes the attempts (rewritten after
 each one; it holds nothing the attempts' manifests do not). Attempt ids sort by time. Nothing but retention
 deletes or rewrites a part.
@@ -103,6 +104,8 @@ def _fetch(source: Source, settings: Settings) -> _Scrape:
                     "request_url": redact_url(page.url),
                     "fetched_at": fetched_at,
                 }
+                if page.context:
+                    head["context"] = page.context
                 for record in page.records:
                     key = json.dumps(record, sort_keys=True)
                     if key in seen:

@@ -95,7 +95,7 @@ def map_line(settings: Settings, day: date, source: str, line: str, file_name: s
     try:
         if api not in mappers:
             mappers[api] = mapper_for(api, settings)
-        posting = mappers[api].to_posting(record)
+        posting = mappers[api].to_posting_in(record, envelope.get("context"))
         fetched_at = _fetched_at(envelope)
         if posting.posted_at is not None and posting.posted_at > (fetched_at or datetime.now(UTC)) + FUTURE_TOLERANCE:
             raise BadRecord("posted_in_future", posting.posted_at.isoformat())

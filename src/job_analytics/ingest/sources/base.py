@@ -38,6 +38,9 @@ class Page:
     url: str
     records: list[Any]
     api: str | None = None  # the records' shape when it is not the source's own (the demo replays several)
+    #: what the response says beside its records that each record needs (``Source.page_context``), kept in the
+    #: bronze envelope as ``context`` — the records themselves stay exactly as sent
+    context: dict[str, Any] | None = None
 
 
 @dataclass
@@ -162,7 +165,7 @@ class Source(ABC):
                 payload, records = self.read_page(response)
                 if not records and not self.yields_empty_page:
                     break
-                yield Page(url=str(response.url), records=records)
+                yield Page(url=str(response.url), records=records, context=self.page_context(payload))
                 following = self.paging.next(request, payload, records, client.base_url)
                 if not records or following is None or following.key in asked:
                     break
@@ -202,6 +205,15 @@ class Source(ABC):
                 value = value.format(**item)
             params[name] = value
         return params
+
+    def page_context(self, payload: Any) -> dict[str, Any] | None:
+        """What a response holds beside its records that describes each of them (Workable's account name); None
+        when the records say everything themselves (the default)."""
+        return None
+
+    def to_posting_in(self, raw: Any, context: dict[str, Any] | None) -> RawPosting:
+        """``to_posting`` for a record landed with its page's ``context`` (None for most sources and older bronze)."""
+        return self.to_posting(raw)
 
     def read_page(self, response: httpx.Response) -> tuple[Any, list]:
         """The response's JSON and its records (``records_in`` with the declared ``records`` key)."""

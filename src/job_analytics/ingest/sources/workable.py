@@ -3,12 +3,15 @@
 The public widget API answers with every published job of the account in one response, ``{"name",
 "description", "jobs": [...]}``; ``details=true`` puts each job's HTML ``description`` (and, where the account
 fills them, ``requirements`` and ``benefits``) in the job. The account's name sits beside the jobs, not in them,
-and the job links (``apply.workable.com/j/<shortcode>``) do not name it: a posting has no company.
+and the job links (``apply.workable.com/j/<shortcode>``) do not name it: the scrape keeps it as the page's
+``context`` in each bronze line (``{"company": name}``), and the company is read from there (a line landed before
+the context was kept has no company).
 ``telecommuting`` is the remote flag; ``published_on`` is a date; ``employment_type`` is often blank.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any, ClassVar
 
 from job_analytics.ingest.sources import fields
@@ -25,6 +28,15 @@ class Workable(Source):
                     help="comma list of Workable account names"),)
     records = "jobs"
     lists_whole_board = True
+
+    def page_context(self, payload: Any) -> dict[str, Any] | None:
+        name = fields.text(payload.get("name")) if isinstance(payload, dict) else None
+        return {"company": name} if name else None
+
+    def to_posting_in(self, raw: Any, context: dict[str, Any] | None) -> RawPosting:
+        posting = self.to_posting(raw)
+        company = fields.text((context or {}).get("company")) if isinstance(context, dict) else None
+        return dataclasses.replace(posting, company=company) if company else posting
 
     def to_posting(self, raw: Any) -> RawPosting:
         raw = fields.record(raw)
