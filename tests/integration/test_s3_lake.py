@@ -100,7 +100,7 @@ def test_cli_run_on_s3_lake_publishes_to_glue(s3_lake, tmp_path):
     # nothing written to the local default lake of the working directory
     assert not (tmp_path / "data" / "lake").exists()
 
-    from job_analytics.quality.gate import GOLD_TABLES
+    from job_analytics.gold.candidate import GOLD_TABLES
 
     glue = boto3.client("glue")
     tables = {t["Name"]: t for t in glue.get_tables(DatabaseName="job_analytics_test")["TableList"]}

@@ -25,7 +25,7 @@ import pytest
 
 from job_analytics.core.lake import Lake
 from job_analytics.gold import stage as transform
-from job_analytics.quality.gate import GOLD_TABLES
+from job_analytics.gold.candidate import GOLD_TABLES
 from tests.unit.silver_factory import lake_settings, posting, write_silver
 
 DAY = date(2024, 1, 1)

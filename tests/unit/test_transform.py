@@ -12,7 +12,7 @@ import pytest
 from job_analytics.core.errors import MissingInputError, TransformError
 from job_analytics.core.lake import Lake
 from job_analytics.gold import stage as transform
-from job_analytics.quality.gate import GOLD_TABLES
+from job_analytics.gold.candidate import GOLD_TABLES
 from tests.unit.silver_factory import full_refresh_as_of, lake_settings, posting, write_silver
 
 DAY1, DAY2, DAY3, DAY4 = date(2024, 1, 1), date(2024, 1, 2), date(2024, 1, 3), date(2024, 1, 4)

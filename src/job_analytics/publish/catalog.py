@@ -25,7 +25,7 @@ import duckdb
 from job_analytics.core.errors import ConfigError, QualityGateFailed
 from job_analytics.core.lake import Lake, is_remote, staged_dir, write_bytes_atomic
 from job_analytics.core.logs import kv
-from job_analytics.quality.gate import GOLD_TABLES, candidate_fingerprint, connect_candidate
+from job_analytics.gold.candidate import GOLD_TABLES, candidate_fingerprint, connect_candidate
 
 if TYPE_CHECKING:
     from job_analytics.core.settings import Settings

@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,6 +24,7 @@ import duckdb
 from job_analytics.core.errors import MissingInputError, QualityGateFailed
 from job_analytics.core.lake import Lake, staged_dir, write_json_atomic
 from job_analytics.core.logs import kv
+from job_analytics.gold.candidate import candidate_fingerprint, connect_candidate
 from job_analytics.quality import suites, where
 
 if TYPE_CHECKING:
@@ -33,10 +32,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: the marts dbt builds and publish copies to gold/, in dependency order
-GOLD_TABLES = ("fct_job_postings", "dim_company", "dim_location", "bridge_job_skill", "dim_skill",
-               "agg_daily_postings", "agg_skill_demand", "agg_salary_by_role", "agg_top_companies",
-               "fct_posting_lifecycle", "dim_posting_salary", "agg_daily_flow", "agg_demand_index")
 _SHOWN_VALUES = 5
 DOCS_SITE = "lake"
 
@@ -213,30 +208,6 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "item"):
         return value.item()
     return value
-
-
-@contextmanager
-def connect_candidate(lake: Lake, day: date) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only DuckDB connection to the warehouse, in UTC, once the gold tables are known to exist."""
-    path = lake.warehouse_path
-    if not path.exists():
-        raise MissingInputError(f"{day}: no gold candidate at {path} (run dbt first)")
-    with duckdb.connect(str(path), read_only=True) as con:
-        con.execute("SET TimeZone = 'UTC'")
-        present = {row[0] for row in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
-        missing = [table for table in GOLD_TABLES if table not in present]
-        if missing:
-            raise MissingInputError(f"{day}: gold candidate {path} lacks {', '.join(missing)} (run dbt first)")
-        yield con
-
-
-def candidate_fingerprint(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Per gold table, its row count and an order-independent hash of its rows: equal means same content."""
-    fingerprint = {}
-    for table in GOLD_TABLES:
-        rows, digest = con.execute(f"SELECT count(*), coalesce(sum(hash(t)), 0) FROM {table} AS t").fetchone()
-        fingerprint[table] = f"{rows}:{digest}"
-    return fingerprint
 
 
 def dbt_var(settings: Settings, name: str) -> Any:
