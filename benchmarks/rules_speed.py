@@ -38,14 +38,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from job_analytics.silver import classify, salary, text
+from job_analytics.silver import classify, currencies, salary, salary_text, text
 
 REPO = Path(__file__).resolve().parents[1]
 RECORDED = REPO / "tests" / "fixtures" / "recorded"
-BUNDLED = REPO / "src" / "job_analytics" / "sources" / "recordings"
+BUNDLED = REPO / "src" / "job_analytics" / "ingest" / "sources" / "recordings"
 SNIPPETS = REPO / "tests" / "fixtures" / "salary" / "snippets.csv"
 UNIT_TESTS = REPO / "tests" / "unit" / "process"
-MODULES = {"salary": salary, "classify": classify, "text": text}
+MODULES = {"salary": salary_text, "classify": classify, "text": text}
 TITLE_KEYS = ("title", "position", "job_title", "text")
 DESCRIPTION_KEYS = ("content", "description", "job_description", "descriptionPlain", "descriptionBodyPlain",
                     "additionalPlain", "openingPlain", "salaryDescriptionPlain")
@@ -195,7 +195,7 @@ def _joined_html(pieces: list[str], size: int, rng: random.Random) -> str:
 
 
 def _salary_cues() -> list[str]:
-    markers = [*salary._SYMBOLS, *salary._WORDS, *sorted(salary._fx_codes())[:60], "ZAR", "R", "XAU", "BTC", "usd",
+    markers = [*salary._SYMBOLS, *salary._WORDS, *sorted(currencies.fx_codes())[:60], "ZAR", "R", "XAU", "BTC", "usd",
                "Eur", "chf", "PLN", "zł", "Kč", "lakhs", "万"]
     templates = ("Salary: {m} 50,000 - 60,000", "{m}90k–{m}120k per year", "Pay: 45 {m}/hr", "up to {m}200k",
                  "Compensation {m}120.000 brutto", "{m} 18 LPA", "Budget of {m}5,000 for learning",
@@ -322,7 +322,7 @@ def _check_fold_case() -> int:
         rx = re.compile(cls)
         problems += sum(bool(rx.match(a)) != bool(rx.match(b)) for a, b in zip(everything, folded, strict=False))
     problems += len(everything.splitlines()) != len(folded.splitlines())
-    words = [*salary._hint_words(), "k", "lpa", "lakhs", "lacs", "crores", "gehalt", "vergütung", "fr.",
+    words = [*salary_text._hint_words(), "k", "lpa", "lakhs", "lacs", "crores", "gehalt", "vergütung", "fr.",
              *(w for _, needs, _ in classify._RULES_WITH_NEEDS for group in needs for w in group)]
     by_letter: dict[str, set[str]] = {}
     for a, b in zip(everything, folded, strict=False):

@@ -14,7 +14,8 @@ import csv
 import time
 from pathlib import Path
 
-from job_analytics.silver.salary import Salary, salary_in_text
+from job_analytics.silver.salary import Salary
+from job_analytics.silver.salary_text import salary_in_text
 
 SNIPPETS = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "salary" / "snippets.csv"
 

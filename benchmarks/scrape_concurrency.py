@@ -28,7 +28,7 @@ from job_analytics.ingest import stage as ingest
 
 REPO = Path(__file__).resolve().parents[1]
 RECORDED = REPO / "tests" / "fixtures" / "recorded"
-BUNDLED = REPO / "src" / "job_analytics" / "sources" / "recordings"
+BUNDLED = REPO / "src" / "job_analytics" / "ingest" / "sources" / "recordings"
 LATENCY_S = 0.2
 PAGES = 10
 PER_PAGE = 20

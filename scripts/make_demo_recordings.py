@@ -18,7 +18,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 SEED = 20240101
-OUT = Path(__file__).resolve().parents[1] / "src" / "job_analytics" / "sources" / "recordings"
+OUT = Path(__file__).resolve().parents[1] / "src" / "job_analytics" / "ingest" / "sources" / "recordings"
 WINDOW_START = datetime(2023, 12, 2, tzinfo=UTC)
 WINDOW_END = datetime(2024, 1, 1, 5, 0, tzinfo=UTC)
 FUTURE = datetime(2099, 3, 1, 9, 0, tzinfo=UTC)  # later than any replay can be fetched

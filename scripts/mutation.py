@@ -34,7 +34,8 @@ REPO = Path(__file__).resolve().parents[1]
 #: module name → (source files, test file globs), paths relative to the repository root. A module's score counts
 #: the mutants of all its source files (location: the parser and the gazetteer it reads).
 MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "salary": (("src/job_analytics/silver/salary.py",), ("tests/unit/silver/test_salary*.py",)),
+    "salary": (("src/job_analytics/silver/salary.py", "src/job_analytics/silver/salary_text.py",
+                "src/job_analytics/silver/currencies.py"), ("tests/unit/silver/test_salary*.py",)),
     "location": (
         ("src/job_analytics/silver/location.py", "src/job_analytics/silver/rules/places.py"),
         ("tests/unit/silver/test_location*.py",),

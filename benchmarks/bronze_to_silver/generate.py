@@ -17,7 +17,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 RECORDED = REPO / "tests" / "fixtures" / "recorded"
-BUNDLED = REPO / "src" / "job_analytics" / "sources" / "recordings"
+BUNDLED = REPO / "src" / "job_analytics" / "ingest" / "sources" / "recordings"
 
 SHAPES = {  # shape: (share of records, files, key of the record list)
     "jsearch": (0.25, sorted(RECORDED.glob("jsearch/*.json")), "data"),

@@ -44,16 +44,16 @@ from job_analytics.silver.classify import (
     role_family,
     seniority,
 )
+from job_analytics.silver.currencies import currency_for_country
 from job_analytics.silver.location import parse_location
 from job_analytics.silver.salary import (
     Salary,
     annual_usd,
-    currency_for_country,
     from_fields,
     is_plausible,
     parse_salary,
-    salary_in_text,
 )
+from job_analytics.silver.salary_text import salary_in_text
 from job_analytics.silver.text import clean_title, fix_text, html_to_text
 
 

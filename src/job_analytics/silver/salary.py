@@ -13,15 +13,12 @@ Parsing rules, in order:
 - The period is the first period phrase from just before the amounts on (``/hr``, ``per annum``, ``p.a.``,
   ``monthly``…). Without one it is inferred from the size of the amount in USD: < 300 → hour, < 10,000 → month, else year.
 
-``salary_in_text`` finds a salary statement in a whole description or a title and reads it with these rules (its
-own rules, for what is not a salary, are at the end of the module). ``currency_for_country`` gives the currency a
-record means when it states amounts only.
+``salary_text.salary_in_text`` finds a salary statement in a whole description or a title and reads it with these
+rules; ``currencies`` holds the FX table and the currency a country tenders.
 """
 
 from __future__ import annotations
 
-import bisect
-import csv
 import itertools
 import math
 import re
@@ -29,12 +26,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
-from pathlib import Path
 
 import pycountry
-from babel.numbers import get_territory_currencies
 
-from job_analytics.silver.text import fold_case
+from job_analytics.silver.currencies import fx_codes
+from job_analytics.silver.currencies import rate as usd_per_unit
 
 HOURS_PER_YEAR = 2080
 DAYS_PER_YEAR = 260
@@ -46,7 +42,6 @@ PER_YEAR = {"year": 1, "month": MONTHS_PER_YEAR, "week": WEEKS_PER_YEAR, "day": 
 MIN_PLAUSIBLE_ANNUAL_USD = 1_000
 MAX_PLAUSIBLE_ANNUAL_USD = 5_000_000
 
-_FX_FILE = Path(__file__).with_name("rules") / "fx_rates.csv"
 
 
 @dataclass(frozen=True)
@@ -86,8 +81,8 @@ def _currency_pattern() -> str:
     without trying some 200 alternatives one after the other at every position of the text.
     """
     symbols = _trie(sorted(_SYMBOLS, key=len, reverse=True))
-    words_and_codes = _trie([*sorted(_WORDS, key=len, reverse=True), *sorted(_fx_codes())], ignore_case=True)
-    others = _trie(sorted(_iso_codes() - _fx_codes()))
+    words_and_codes = _trie([*sorted(_WORDS, key=len, reverse=True), *sorted(fx_codes())], ignore_case=True)
+    others = _trie(sorted(_iso_codes() - fx_codes()))
     return (
         rf"{symbols}|(?<![A-Za-z])R(?=\s?\d)"  # "R" is the South African rand only when glued to a number
         rf"|(?i:(?<!\w){words_and_codes}(?!\w))|(?<![A-Za-z]){others}(?![A-Za-z])"
@@ -148,7 +143,7 @@ def _currency_of(marker: str) -> str | None:
     if marker.lower() in _WORDS:
         return _WORDS[marker.lower()]
     code = marker.upper()
-    if code in _fx_codes() or (marker.isupper() and code in _iso_codes()):
+    if code in fx_codes() or (marker.isupper() and code in _iso_codes()):
         return code  # any-case codes we can convert; other ISO codes only when written in capitals
     return None
 
@@ -165,6 +160,7 @@ def normalize_currency(value: str | None) -> str | None:
 
 # --- numbers -----------------------------------------------------------------------------------------------------
 
+_HAS_DIGIT = re.compile(r"\d")
 _NUMBER = r"\d{1,3}(?:[ \u00a0\u202f']\d{3})+(?:[.,]\d{1,2})?(?!\d)|\d+(?:[.,]\d+)*"
 _MULTIPLIERS = {
     "k": 1e3, "thousand": 1e3, "m": 1e6, "mm": 1e6, "mn": 1e6, "mio": 1e6, "million": 1e6, "lpa": 1e5,
@@ -391,7 +387,7 @@ def _finish(low: float | None, high: float | None, currency: str | None, period:
 
 
 def _inferred_period(amount: float, currency: str | None) -> str:
-    rate = _rate(currency, None) if currency else None
+    rate = usd_per_unit(currency, None) if currency else None
     usd = amount * rate if rate else amount
     if usd < 300:
         return "hour"
@@ -402,41 +398,14 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
 
 
-# --- FX and annualization ----------------------------------------------------------------------------------------
-
-
-@cache
-def _fx_table() -> dict[str, list[tuple[date, float]]]:
-    """currency → [(as_of, usd_per_unit)] sorted by date, read once from ``rules/fx_rates.csv``."""
-    table: dict[str, list[tuple[date, float]]] = {}
-    with _FX_FILE.open(encoding="utf-8") as handle:
-        rows = csv.DictReader(line for line in handle if not line.startswith("#"))
-        for row in rows:
-            table.setdefault(row["currency"], []).append((date.fromisoformat(row["as_of"]), float(row["usd_per_unit"])))
-    return {code: sorted(rates) for code, rates in table.items()}
-
-
-@cache
-def _fx_codes() -> frozenset[str]:
-    return frozenset(_fx_table())
-
-
-def _rate(currency: str, on: date | None) -> float | None:
-    """USD per unit of ``currency`` on ``on`` (the latest row not after it, else the first); None if unknown."""
-    rates = _fx_table().get(currency)
-    if not rates:
-        return None
-    if on is None:
-        return rates[-1][1]
-    applicable = [rate for as_of, rate in rates if as_of <= on]
-    return applicable[-1] if applicable else rates[0][1]
+# --- annualization ----------------------------------------------------------------------------------------------
 
 
 def annual_usd(salary: Salary | None, on: date) -> tuple[float | None, float | None]:
     """(min, max) per year in USD at the FX rate applicable ``on``; (None, None) when currency/period is unknown."""
     if salary is None or salary.currency is None or salary.period not in PER_YEAR:
         return None, None
-    rate = _rate(salary.currency, on)
+    rate = usd_per_unit(salary.currency, on)
     if rate is None:
         return None, None
     factor = PER_YEAR[salary.period] * rate
@@ -451,259 +420,3 @@ def is_plausible(annual: tuple[float | None, float | None]) -> bool:
     return all(MIN_PLAUSIBLE_ANNUAL_USD <= v <= MAX_PLAUSIBLE_ANNUAL_USD for v in annual if v is not None)
 
 
-# --- country currencies ------------------------------------------------------------------------------------------
-
-_COUNTRY_ALIASES = {"UK": "GB", "EL": "GR"}  # the EU's own codes for two member states
-
-
-def currency_for_country(country_code: str | None) -> str | None:
-    """The official currency (ISO 4217) tendered today in an ISO 3166-1 alpha-2 country; None when unknown.
-
-    For a record that states amounts without a currency: the caller notes the currency as inferred.
-    """
-    if not country_code or not country_code.strip():
-        return None
-    code = country_code.strip().upper()
-    code = _COUNTRY_ALIASES.get(code, code)
-    if len(code) != 2 or not code.isalpha():
-        return None
-    currencies = get_territory_currencies(code, tender=True)
-    return currencies[0] if currencies else None
-
-
-# --- salary statements in free text ------------------------------------------------------------------------------
-#
-# A description is split into lines (long lines into sentences). A line is a candidate when it holds a digit and a
-# currency, a multiplier or a salary word. Its salary is read with ``_parse``; the reading is kept only when
-#   - nothing binds the amounts to something else: no negative cue (bonus, budget, raised, customers…) between the
-#     last salary word and the amounts, and none right after them ("$2,000 learning budget", "$5M seed round");
-#   - something says it is pay: a salary word in the line or in its heading (the short line above), a period next to
-#     the amounts ("$45/hr"), or a range of currency amounts ("€60,000 - €75,000"); a title may also give a single
-#     currency amount ("mindestens 90.000€");
-#   - an amount without a currency comes right after a salary word, is not a year, and the annual USD of an amount
-#     with one is plausible.
-# The first reading with a salary word wins, else the first other one.
-
-_HAS_DIGIT = re.compile(r"\d")
-_GENDER_TAG = re.compile(r"\((?:[mwfdxi]\*?\s*/\s*){1,3}[mwfdxi]\)", re.IGNORECASE)
-_BRACKETS = re.compile(r"\[[^\]\n]{0,200}\](?!\()")  # bracketed notes, not the text of a link
-_SENTENCE_END = re.compile(r"(?<=[a-z)][.!?])\s+(?=[A-Z])|;\s+|\s+[•·|]\s+")
-_LONG_LINE = 300
-_HEADING_MAX = 80
-_TITLE_MAX = 160
-_SALARY_WORDS = re.compile(
-    r"(?i:\b(?:salary|salaries|salaried|pay|paid|payrate|base|compensation|remuneration|wages?|rate|ote|earnings|ctc"
-    r"|lpa|stipend|package|(?:pay|salary|base)\s+band|\w*gehalt\w*|\w*vergütung|verguetung|entgelt|stundenlohn"
-    r"|brutto|salaire|rémunération|sueldo|salario|salário|ral"
-    r"|retribución|wynagrodzenie|mzda|lön|lønn|løn|palkka)\b)"
-)
-_PERK = (
-    r"(?:home[- ]?office|remote|wfh|work[- ]from[- ]home|tech|technology|health|phone|cell\s+phone|internet|wellness"
-    r"|wellbeing|well-being|learning|development|education|training|equipment|lunch|meal|food|gym|fitness|commuter"
-    r"|childcare|book|coworking|co-working|set-?up|travel|conference)"
-)
-_NEGATIVE_BEFORE = re.compile(
-    rf"(?i:\b(?:{_PERK}\s+(?:set-?up\s+)?(?:stipends?|budgets?|allowances?)|bonus(?:es)?|budgets?|allowances?"
-    r"|funding|funded|fundraise|fundraising|raised?|raising|series\s+[a-f]|seed|investors?|investment|valuation"
-    r"|valued|revenues?|arr|mrr|gmv|sales|customers?|clients?|users?|subscribers|401|reimburse(?:d|ment)?"
-    r"|grants?|gifts?|donat\w*|insurance|coverage|pension|match(?:ing)?|fees?|pric(?:e|es|ing)|costs?|spend(?:ing)?"
-    r"|spent|worth|assets|aum|loans?|prizes?|awards?|referral|recommending|sign-on|signing|relocation|commission"
-    r"|tuition|vouchers?|credits?|discounts?|subsidy|capital|phone|tel|telefon|fax|call|whatsapp|hardware"
-    r"|equipment|under\s+management|in\s+assets|profit|turnover|umsatz|finanzierung|kunden|nutzer)\b)"
-)
-_NEGATIVE_AFTER = re.compile(
-    r"(?:\s*(?:/|per\b|a\b|an\b|each\b|every\b|in\b|of\b|worth\b|for\b|towards?\b|annual\w*|one-time|one-off"
-    r"|yearly|monthly|month\b|year\b|mo\b|yr\b|usd\b|eur\b|gbp\b|cad\b"
-    r"|(?!plus\b|and\b|with\b)[\w-]+\s+(?=stipend|budget|allowance|bonus)))"
-    r"{0,4}\s*\b(?:bonus(?:es)?|sign(?:ing|-on)|referral|relocation|learning|education|training|development"
-    rf"|{_PERK}|stipends?|budgets?|allowances?|reimbursement|seed|series|funding|round|raised|revenues?|arr|mrr"
-    r"|valuation|customers?|clients?|users?|members|subscribers|employees|people|companies|businesses|downloads"
-    r"|assets|aum|equity|stock|rsus?|options|shares|grants?|credits?|vouchers?|venture|investment|under\s+management"
-    r"|transactions|payments|orders|loans?|prize|award|donation|market|raise|kunden|nutzer|mitarbeiter(?:innen)?"
-    r"|umsatz|finanzierung)\b",
-    re.IGNORECASE,
-)
-#: An unworded reading (a range, a period, a title) is dropped when the sentence speaks of one of these anywhere.
-_NEGATIVE_ANYWHERE = re.compile(
-    rf"(?i:\b(?:{_PERK}|stipends?|budgets?|allowances?|bonus(?:es)?|vouchers?|card|subsidy|reimburse\w*|raised"
-    r"|funding|revenues?|arr|valuation|investors?|customers?|towards|insurance|coverage)\b)"
-)
-_PLUS = re.compile(r"\s*(?:\+|(?i:plus)\b)")
-_NEGATIVE_WINDOW = 60
-_AFTER_WINDOW = 40
-_UNMARKED_CUE = re.compile(
-    r"(?i:\b(?:salary|salaries|pay|compensation|remuneration|wages?|ctc|stipend|gehalt|jahresgehalt|vergütung|lohn"
-    r"|range|band|base)\b)[^\d\n]{0,30}$"
-)
-_YEAR = range(1950, 2101)
-_LATEST = date.max  # annual USD at the latest rate of the table: the text carries no date of its own
-
-
-@dataclass(frozen=True)
-class _Reading:
-    salary: Salary
-    worded: bool  # a salary word said it is pay
-
-
-def salary_in_text(text: str | None) -> Salary | None:
-    """The salary stated in a description or a title (plain text), read by ``parse_salary``'s rules; None if none.
-
-    Precision before recall: a statement that might be a bonus, a budget, funding, a count or a year is not read.
-    """
-    if not text or not _HAS_DIGIT.search(text):
-        return None
-    text = _clean(text)
-    title = len(text) <= _TITLE_MAX and "\n" not in text
-    fallback: Salary | None = None
-    lines = text.splitlines()
-    folded: list[str] | None = None
-    # Only lines with a digit can be read: they are found in one scan of the text, not line by line.
-    ends = list(itertools.accumulate(map(len, text.splitlines(keepends=True))))
-    for m in _LINE_WITH_DIGIT.finditer(text):
-        i = bisect.bisect_right(ends, m.start())
-        line = lines[i].strip()
-        if folded is None:
-            folded = fold_case(text).splitlines()
-        if not _hint(line, folded[i].strip()):
-            continue
-        heading = _heading(lines, i)
-        for sentence in _sentences(line):
-            reading = _read(sentence, heading, title) if _HAS_DIGIT.search(sentence) else None
-            if reading is not None and reading.worded:
-                return reading.salary
-            if reading is not None and fallback is None:
-                fallback = reading.salary
-    return fallback
-
-
-#: From a digit to the end of its line (the line breaks of ``str.splitlines``).
-_LINE_WITH_DIGIT = re.compile(r"\d[^\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]*")
-
-
-def _heading(lines: list[str], i: int) -> str:
-    """The heading of line ``i``: the non-empty line above it when that is short."""
-    for j in range(i - 1, -1, -1):
-        if above := lines[j].strip():
-            return above if len(above) <= _HEADING_MAX else ""
-    return ""
-
-
-_MARKUP_CHARS = "*_`\\"
-
-
-def _clean(text: str) -> str:
-    """Markdown emphasis, bracketed notes and 401(k) blanked out, offsets kept."""
-    for char in _MARKUP_CHARS:
-        if char in text:
-            text = text.replace(char, " ")  # much faster than str.translate on non-ASCII text
-    if "[" in text:
-        text = _BRACKETS.sub(_blank, text)
-    if "401" in text:
-        text = _401K.sub(_blank, text)
-    if "/" in text:
-        text = _GENDER_TAG.sub(_blank, text)  # "(m/w/d)" is not "per day"
-    return text
-
-
-# Where a salary may be: a currency symbol, code or word, a multiplier after a digit, a salary word.
-# Currency words and codes and salary words are whole words (``\b…\b``) found by a set lookup of the line's words.
-_HINT_SYMBOL = re.compile(r"[$£€₹¥₩₺₱₪円]")
-_HINT_CODE = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z]{2}\b")  # \b[A-Z]{3}\b, written so that the search can skip ahead
-_HINT_RAND = re.compile(r"R(?<![A-Za-z]R)\s?\d")  # (?<![A-Za-z])R\s?\d, the same
-_HINT_MULTIPLIER = re.compile(r"\d\s?(?:k|lpa|lakhs?|lacs?|crores?)\b")  # in folded text
-_WORD = re.compile(r"\w+")
-_FR = re.compile(r"\bfr\.(?!\w)")  # in folded text: "fr." is the one currency word that is not a word
-_VERGUETUNG = re.compile(r"vergütung\b")  # in folded text
-#: What ``_SALARY_WORDS`` matches, as whole words; it also matches a word with "gehalt" in it, or one that ends
-#: in "vergütung" ("pay band" is "pay" already).
-_SALARY_WORD_LIST = (
-    "salary", "salaries", "salaried", "pay", "paid", "payrate", "base", "compensation", "remuneration", "wage",
-    "wages", "rate", "ote", "earnings", "ctc", "lpa", "stipend", "package", "verguetung", "entgelt", "stundenlohn",
-    "brutto", "salaire", "rémunération", "sueldo", "salario", "salário", "ral", "retribución", "wynagrodzenie",
-    "mzda", "lön", "lønn", "løn", "palkka",
-)
-
-
-@cache
-def _hint_words() -> frozenset[str]:
-    words = {w for w in _WORDS if _WORD.fullmatch(w)}  # "rs." is found as "rs", "fr." by _FR
-    return frozenset(words | {code.lower() for code in _fx_codes()} | set(_SALARY_WORD_LIST))
-
-
-def _hint(line: str, folded: str) -> bool:
-    """Whether ``line`` (``folded`` is ``fold_case(line)``) may state a salary: the same answer as ``_hint_regex``."""
-    return bool(
-        _HINT_SYMBOL.search(line) or _HINT_CODE.search(line) or _HINT_RAND.search(line)
-        or _HINT_MULTIPLIER.search(folded) or not _hint_words().isdisjoint(_WORD.findall(folded))
-        or "gehalt" in folded or ("fr." in folded and _FR.search(folded))
-        or ("vergütung" in folded and _VERGUETUNG.search(folded))
-    )
-
-
-@cache
-def _hint_regex() -> re.Pattern[str]:
-    """``_hint`` as one pattern (slower): a currency symbol, code or word, a multiplier after a digit, a salary
-    word."""
-    codes = "|".join(sorted(_fx_codes()))
-    words = "|".join(re.escape(w) for w in sorted(_WORDS, key=len, reverse=True))
-    return re.compile(
-        rf"[$£€₹¥₩₺₱₪円]|\d\s?(?i:k|lpa|lakhs?|lacs?|crores?)\b|\b[A-Z]{{3}}\b|(?i:\b(?:{codes}|{words})(?!\w))"
-        rf"|{_SALARY_WORDS.pattern}|(?<![A-Za-z])R\s?\d"
-    )
-
-
-def _sentences(segment: str) -> list[str]:
-    return _SENTENCE_END.split(segment) if len(segment) > _LONG_LINE else [segment]
-
-
-def _read(sentence: str, heading: str, title: bool) -> _Reading | None:
-    """The first acceptable salary reading of one sentence, trying again after each rejected amount."""
-    offset = 0
-    while offset < len(sentence):
-        parsed = _parse(sentence[offset:])
-        if parsed is None:
-            return None
-        salary, start, end, attached = parsed
-        start, end = start + offset, end + offset
-        verdict = _judge(sentence, start, end, salary, heading, title, attached)
-        if verdict is not None:
-            return verdict
-        offset = end
-    return None
-
-
-def _judge(
-    sentence: str, start: int, end: int, salary: Salary, heading: str, title: bool, attached: bool,
-) -> _Reading | None:
-    before = sentence[max(0, start - _NEGATIVE_WINDOW):start]
-    cue = None
-    for cue in _SALARY_WORDS.finditer(before):
-        pass
-    negative = None
-    for negative in _NEGATIVE_BEFORE.finditer(before):
-        pass
-    if negative is not None and (cue is None or cue.start() < negative.end()):
-        return None  # "signing bonus of $10,000", "raised $120 million"
-    if _NEGATIVE_AFTER.match(sentence, end, min(len(sentence), end + _AFTER_WINDOW)):
-        return None  # "$2,000 learning budget", "$5M seed round", "10,000 customers"
-    bounds = [v for v in (salary.min, salary.max) if v is not None]
-    unmarked_ok = _UNMARKED_CUE.search(before) and not any(v in _YEAR for v in bounds if v == int(v))
-    if not attached and not unmarked_ok:  # "Salary: 50-60k", not "Senior PHP Engineer … 106668"
-        return None
-    if salary.currency is not None and not is_plausible(annual_usd(salary, _LATEST)):
-        return None
-    worded = bool(_SALARY_WORDS.search(sentence) or _SALARY_WORDS.search(heading))
-    period_next = _PERIOD.match(sentence, end) is not None or _PERIOD_NEXT.match(sentence, end) is not None
-    ranged = salary.min is not None and salary.max is not None and salary.min != salary.max
-    if worded:
-        return _Reading(salary, worded)
-    rest = "" if _PLUS.match(sentence, end) else sentence[end:]  # "$158,000 - $192,000 + bonus + equity"
-    if _NEGATIVE_ANYWHERE.search(sentence, 0, start) or _NEGATIVE_ANYWHERE.search(rest):
-        return None
-    if period_next or (ranged and salary.currency is not None) or (title and salary.currency is not None):
-        return _Reading(salary, worded)
-    return None
-
-
-_PERIOD_NEXT = re.compile(rf"[\s,()]*(?:(?i:usd|eur|gbp|cad|aud|inr|gross|brutto|net)\b\s*)?(?:{_PERIOD.pattern})",
-                          re.IGNORECASE)

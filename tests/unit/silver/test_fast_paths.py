@@ -20,7 +20,7 @@ from job_analytics.silver import classify, text
 
 REPO = Path(__file__).resolve().parents[3]
 RECORDED = [*sorted((REPO / "tests" / "fixtures" / "recorded").rglob("*.json")),
-            *sorted((REPO / "src" / "job_analytics" / "sources" / "recordings").rglob("*.json"))]
+            *sorted((REPO / "src" / "job_analytics" / "ingest" / "sources" / "recordings").rglob("*.json"))]
 
 TRICKY_TEXT = [
     "", "Go", "go", "Golang and Go", "in Go.", "Go/Rust", "Go, Python", "Google", "C/C++", "C and C++", "ANSI C",

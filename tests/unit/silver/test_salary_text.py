@@ -7,14 +7,14 @@ from pathlib import Path
 
 import pytest
 
+from job_analytics.silver.currencies import currency_for_country
 from job_analytics.silver.salary import (
     Salary,
     annual_usd,
-    currency_for_country,
     from_fields,
     is_plausible,
-    salary_in_text,
 )
+from job_analytics.silver.salary_text import salary_in_text
 
 SNIPPETS = Path(__file__).parents[2] / "fixtures" / "salary" / "snippets.csv"
 
