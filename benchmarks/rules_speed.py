@@ -38,14 +38,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from job_analytics.silver import classify, currencies, salary, salary_text, text
+from job_analytics.silver import currencies, employment, salary, salary_text, text
 
 REPO = Path(__file__).resolve().parents[1]
 RECORDED = REPO / "tests" / "fixtures" / "recorded"
 BUNDLED = REPO / "src" / "job_analytics" / "ingest" / "sources" / "recordings"
 SNIPPETS = REPO / "tests" / "fixtures" / "salary" / "snippets.csv"
 UNIT_TESTS = REPO / "tests" / "unit" / "process"
-MODULES = {"salary": salary_text, "classify": classify, "text": text}
+MODULES = {"salary": salary_text, "classify": employment, "text": text}
 TITLE_KEYS = ("title", "position", "job_title", "text")
 DESCRIPTION_KEYS = ("content", "description", "job_description", "descriptionPlain", "descriptionBodyPlain",
                     "additionalPlain", "openingPlain", "salaryDescriptionPlain")
@@ -204,7 +204,7 @@ def _salary_cues() -> list[str]:
 
 
 def _employment_cues() -> list[str]:
-    terms = [*classify._TERM_WORDS, "Full-Time", "FULL_TIME", "Vollzeit", "Teilzeit", "Werkstudent", "Praktikum",
+    terms = [*employment._TERM_WORDS, "Full-Time", "FULL_TIME", "Vollzeit", "Teilzeit", "Werkstudent", "Praktikum",
              "Festanstellung", "befristet", "unbefristet", "contract-to-hire", "temp-to-perm", "1099", "W2",
              "inside IR35", "maternity cover", "CDI", "CDD", "stage", "Minijob", "450€-Basis"]
     templates = ("This is a {t} position.", "Employment type: {t}", "Job Types: {t}, Permanent", "{t}",
@@ -323,7 +323,7 @@ def _check_fold_case() -> int:
         problems += sum(bool(rx.match(a)) != bool(rx.match(b)) for a, b in zip(everything, folded, strict=False))
     problems += len(everything.splitlines()) != len(folded.splitlines())
     words = [*salary_text._hint_words(), "k", "lpa", "lakhs", "lacs", "crores", "gehalt", "vergütung", "fr.",
-             *(w for _, needs, _ in classify._RULES_WITH_NEEDS for group in needs for w in group)]
+             *(w for _, needs, _ in employment._RULES_WITH_NEEDS for group in needs for w in group)]
     by_letter: dict[str, set[str]] = {}
     for a, b in zip(everything, folded, strict=False):
         by_letter.setdefault(b, set()).add(a)

@@ -40,7 +40,8 @@ MODULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
         ("src/job_analytics/silver/location.py", "src/job_analytics/silver/rules/places.py"),
         ("tests/unit/silver/test_location*.py",),
     ),
-    "classify": (("src/job_analytics/silver/classify.py",), ("tests/unit/silver/test_classify*.py",)),
+    "classify": (("src/job_analytics/silver/classify.py", "src/job_analytics/silver/employment.py"),
+                 ("tests/unit/silver/test_classify*.py",)),
     "text": (("src/job_analytics/silver/text.py",), ("tests/unit/silver/test_text*.py",)),
 }
 

@@ -37,14 +37,9 @@ from typing import Any
 from job_analytics.core.errors import BadRecord
 from job_analytics.ingest.sources.base import RawPosting
 from job_analytics.ingest.sources.fields import relative_age
-from job_analytics.silver.classify import (
-    employment_type,
-    employment_type_in_text,
-    extract_skills,
-    role_family,
-    seniority,
-)
+from job_analytics.silver.classify import extract_skills, role_family, seniority
 from job_analytics.silver.currencies import currency_for_country
+from job_analytics.silver.employment import employment_type, employment_type_in_text
 from job_analytics.silver.location import parse_location
 from job_analytics.silver.salary import (
     Salary,

@@ -4,7 +4,8 @@ import pytest
 import yaml
 
 from job_analytics.silver import classify
-from job_analytics.silver.classify import employment_type, extract_skills, role_family, seniority
+from job_analytics.silver.classify import extract_skills, role_family, seniority
+from job_analytics.silver.employment import employment_type
 
 RULES = Path(classify.__file__).parent / "rules"
 

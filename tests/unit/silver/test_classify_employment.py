@@ -7,7 +7,7 @@ of real postings.
 
 import pytest
 
-from job_analytics.silver.classify import employment_type, employment_type_in_text
+from job_analytics.silver.employment import employment_type, employment_type_in_text
 
 
 @pytest.mark.parametrize("raw, expected", [

@@ -5,7 +5,8 @@ line of terms and of the look-back for a negation, and skills found in several t
 
 import pytest
 
-from job_analytics.silver.classify import employment_type_in_text, extract_skills
+from job_analytics.silver.classify import extract_skills
+from job_analytics.silver.employment import employment_type_in_text
 
 
 def in_description(text):
