@@ -109,6 +109,7 @@ def main() -> int:
                         help="days of demo history ending on the day, scraped and processed first (default 21)")
     args = parser.parse_args()
     log_path = args.log or REPO / "logs" / f"demo-{args.day}.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)  # a fresh clone has no logs/ yet
     if os.environ.get("JOB_ANALYTICS_SOURCES", "demo") == "demo":
         status = history(args.day, args.history_days, log_path.with_name(f"demo-history-{args.day}.log"))
         if status:
