@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import sys
+import types
 import typing
 from pathlib import Path
 
@@ -25,7 +26,7 @@ def _type(annotation: object) -> str:
         return " \\| ".join(f"`{a}`" for a in args)
     if origin is typing.Annotated:
         return _type(args[0])
-    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+    if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
         return " \\| ".join(_type(a) for a in inner) + (" (optional)" if len(inner) < len(args) else "")
     if origin is list:
@@ -35,7 +36,7 @@ def _type(annotation: object) -> str:
     return getattr(annotation, "__name__", str(annotation))
 
 
-def _default(field: object, name: str) -> str:
+def _default(field: object) -> str:
     value = field.get_default(call_default_factory=True)  # type: ignore[attr-defined]
     if value is None or value == [] or value == {}:
         return "—"
@@ -74,7 +75,7 @@ def render() -> str:
         if name == "source_limits":
             continue
         desc = (field.description or "").replace("|", "\\|")
-        lines.append(f"| {_variables(name, field)} | {_type(field.annotation)} | {_default(field, name)} | {desc} |")
+        lines.append(f"| {_variables(name, field)} | {_type(field.annotation)} | {_default(field)} | {desc} |")
     limits = ", ".join(f"`{PREFIX}<SOURCE>_{n.upper()}`" for n in SourceLimits.model_fields)
     lines += [
         "",

@@ -15,6 +15,7 @@ from job_analytics.core.errors import MissingInputError
 from job_analytics.core.lake import Lake
 from job_analytics.core.settings import Settings
 from job_analytics.report.dashboard import charts, flows, render
+from job_analytics.report.dashboard.catalog import Catalog, Unavailable
 
 DAY = date(2024, 1, 10)
 XSS_TITLE = "<script>alert(1)</script>"
@@ -281,11 +282,11 @@ def test_long_chart_labels_are_shortened():
 # -- panels added for the morning read: week change, skill trends, salary by role, freshness, sources ------------
 
 
-def memory_catalog(sql: str) -> render.Catalog:
+def memory_catalog(sql: str) -> Catalog:
     """A Catalog over one in-memory table ``fct_job_postings`` made by ``sql``."""
     con = duckdb.connect()
     con.execute(f"create table fct_job_postings as {sql}")
-    return render.Catalog(con)
+    return Catalog(con)
 
 
 def test_week_change_kpi(settings: Settings):
@@ -304,7 +305,7 @@ def test_week_change_without_history_shows_a_dash(tmp_path: Path):
 
 def test_skill_trends_compare_the_two_weeks(settings: Settings):
     with duckdb.connect(str(Lake.from_settings(settings).catalog_path), read_only=True) as con:
-        fig = charts.skill_trends(render.Catalog(con), DAY)
+        fig = charts.skill_trends(Catalog(con), DAY)
 
     recent, before = fig.data
     bars = {label: (now, then, change) for label, now, then, change
@@ -338,13 +339,13 @@ def test_salary_by_role_needs_three_postings_per_cell():
 def test_salary_by_role_without_the_column_says_so():
     catalog = memory_catalog("select 'data_engineer' as role_family, 'senior' as seniority")
 
-    with pytest.raises(render.Unavailable, match="lacks column"):
+    with pytest.raises(Unavailable, match="lacks column"):
         charts.salary_by_role(catalog)
 
 
 def test_per_day_colours_each_source_with_a_legend(settings: Settings):
     with duckdb.connect(str(Lake.from_settings(settings).catalog_path), read_only=True) as con:
-        fig = charts.per_day(render.Catalog(con))
+        fig = charts.per_day(Catalog(con))
 
     assert [trace.name for trace in fig.data] == ["arbeitnow", "greenhouse", "remotive"]
     assert len({trace.marker.color for trace in fig.data}) == 3
@@ -354,7 +355,7 @@ def test_per_day_colours_each_source_with_a_legend(settings: Settings):
 def test_freshness_in_header_and_quality_panel(settings: Settings):
     catalog_path = Lake.from_settings(settings).catalog_path
     with duckdb.connect(str(catalog_path), read_only=True) as con:
-        page, _ = render.render_page(render.Catalog(con), DAY, validate=None, process=None,
+        page, _ = render.render_page(Catalog(con), DAY, validate=None, process=None,
                                      generated_at=datetime(2024, 1, 11, 12, 0, tzinfo=UTC))
 
     assert "newest posting 2024-01-10 12:00 UTC (24 h old)" in page
@@ -385,7 +386,7 @@ def test_day_axis_is_readable_for_a_first_day_a_single_day_and_gaps(days, first,
 
 def test_flow_charts_say_what_they_count(settings: Settings):
     with duckdb.connect(str(Lake.from_settings(settings).catalog_path), read_only=True) as con:
-        catalog = render.Catalog(con)
+        catalog = Catalog(con)
         new, closed, open_ = flows.new_vs_closed(catalog).data
         demand = flows.demand_index(catalog, "skill")
         days_open = flows.days_open_by_role(catalog)
@@ -440,10 +441,10 @@ def test_charts_and_freshness_do_not_import_the_renderer():
 def test_salary_charts_read_gold_midpoint(settings: Settings):
     """The histogram and the median tile read fct_job_postings.salary_annual_usd_mid, not a recomputed midpoint."""
     with duckdb.connect(str(Lake.from_settings(settings).catalog_path), read_only=True) as con:
-        (histogram,) = charts.salaries(render.Catalog(con)).data
+        (histogram,) = charts.salaries(Catalog(con)).data
         expected = sorted(r[0] for r in con.execute(
             "select salary_annual_usd_mid from fct_job_postings where salary_annual_usd_mid is not null").fetchall())
     assert list(histogram.x) == expected
     catalog = memory_catalog("select 1 as salary_annual_usd_min, 2 as salary_annual_usd_max")
-    with pytest.raises(render.Unavailable, match="salary_annual_usd_mid"):
+    with pytest.raises(Unavailable, match="salary_annual_usd_mid"):
         charts.salaries(catalog)

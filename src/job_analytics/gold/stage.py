@@ -10,7 +10,8 @@ Airflow DAG (astronomer-cosmos, dbt per model) run the same project the same way
 
 The project's packages (dbt_utils, dbt-project-evaluator) are vendored under ``dbt/vendor/`` and named in
 ``packages.yml`` as ``local:`` packages; :func:`install_packages` runs ``dbt deps`` (no network) before a command
-when they are not linked into ``dbt/dbt_packages/`` yet. The Airflow tasks run it in their copy of the project.
+when they are not linked into ``dbt/dbt_packages/`` yet. ``make setup``, the image and the stack's init install them
+once; the Airflow tasks link that folder into their copy of the project.
 """
 
 from __future__ import annotations
@@ -181,8 +182,6 @@ def install_packages(settings: Settings, day: date | None = None) -> None:
     """``dbt deps`` when a package is not installed (a fresh checkout or image); the packages are vendored, so no
     network is needed. A lock on ``packages.yml`` keeps processes sharing the project from installing at once (deps
     replaces ``dbt_packages/`` whole); with the packages installed this reads two small files and returns."""
-    from dbt.cli.main import dbtRunner
-
     project_dir = settings.dbt_project_dir.resolve()
     if not (project_dir / "packages.yml").is_file() or not missing_packages(project_dir):
         return
@@ -192,20 +191,16 @@ def install_packages(settings: Settings, day: date | None = None) -> None:
         if not (missing := missing_packages(project_dir)):
             return  # another process installed them while this one waited
         log.info("dbt_deps %s", kv(packages=missing))
-        args = ["deps", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-                "--log-path", str(log_path), "--no-use-colors"]
-        with _environ(dbt_env(settings, day)):
-            outcome = dbtRunner().invoke(args)
+        outcome = _dbt(settings, day, ["deps", "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+                                       "--log-path", str(log_path), "--no-use-colors"])
     if not outcome.success or missing_packages(project_dir):
         reason = _short(str(outcome.exception)) if outcome.exception else "packages still missing"
         raise TransformError(f"dbt deps failed: {reason} (log: {log_path / 'dbt.log'})")
 
 
 def _invoke(settings: Settings, day: date, command: list[str], *, target: Any) -> tuple[Any, float]:
-    """Run one dbt command in process with :func:`dbt_env` (after :func:`install_packages`);
-    ``(dbtRunnerResult, seconds)``."""
-    from dbt.cli.main import dbtRunner  # heavy: only when the stage runs
-
+    """Run one dbt command against this lake's target (after :func:`install_packages`); ``(dbtRunnerResult,
+    seconds)``."""
     lake = Lake.from_settings(settings)
     work_dir = lake.warehouse_path.parent
     work_dir.mkdir(parents=True, exist_ok=True)
@@ -221,9 +216,16 @@ def _invoke(settings: Settings, day: date, command: list[str], *, target: Any) -
         "--no-use-colors",
     ]
     started = time.monotonic()
-    with _environ(dbt_env(settings, day)):
-        outcome = dbtRunner().invoke(args)
+    outcome = _dbt(settings, day, args)
     return outcome, round(time.monotonic() - started, 2)
+
+
+def _dbt(settings: Settings, day: date | None, args: list[str]) -> Any:
+    """``dbt <args>`` in this process with :func:`dbt_env` applied for its duration; dbt's result."""
+    from dbt.cli.main import dbtRunner  # heavy: only when dbt runs
+
+    with _environ(dbt_env(settings, day)):
+        return dbtRunner().invoke(args)
 
 
 def _describe(result: Any) -> dict:

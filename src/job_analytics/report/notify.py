@@ -16,14 +16,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
-from functools import cache
 from typing import TYPE_CHECKING, Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from job_analytics.core.lake import Lake, write_json_atomic
 from job_analytics.core.logs import kv
 from job_analytics.quality import where
+from job_analytics.report.templating import environment
 
 if TYPE_CHECKING:
     from job_analytics.core.settings import Settings
@@ -319,13 +317,6 @@ def send_email(server: SmtpServer, email: EmailMessage) -> None:
 _COLORS = {"success": "#1a7f37", "quality_failure": "#9a6700", "failure": "#cf222e", "task_failure": "#cf222e"}
 
 
-@cache
-def _templates() -> Environment:
-    """The email templates (``job_analytics/report/templates``), autoescaped."""
-    return Environment(loader=PackageLoader("job_analytics.report", "templates"),
-                       autoescape=select_autoescape(["html", "html.j2"], default=True), undefined=StrictUndefined)
-
-
 def _html(headline: str, lines: list[str], *, kind: str) -> str:
     """The HTML part: consecutive bullet lines become one list; a ``Dashboard: http(s)://…`` line a link."""
     blocks: list[dict] = []
@@ -338,7 +329,7 @@ def _html(headline: str, lines: list[str], *, kind: str) -> str:
         label, _, url = line.partition(": ")
         dashboard = url if label == "Dashboard" and url.startswith(("http://", "https://")) else None
         blocks.append({"bullets": None, "dashboard": dashboard, "text": line})
-    return _templates().get_template("email.html.j2").render(
+    return environment("job_analytics.report").get_template("email.html.j2").render(
         headline=headline, blocks=blocks, color=_COLORS.get(kind, "#24292f"))
 
 

@@ -35,7 +35,7 @@ class Workable(Source):
 
     def to_posting_in(self, raw: Any, context: dict[str, Any] | None) -> RawPosting:
         posting = self.to_posting(raw)
-        company = fields.text((context or {}).get("company")) if isinstance(context, dict) else None
+        company = fields.text(context.get("company")) if isinstance(context, dict) else None
         return dataclasses.replace(posting, company=company) if company else posting
 
     def to_posting(self, raw: Any) -> RawPosting:

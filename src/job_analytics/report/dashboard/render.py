@@ -18,12 +18,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import plotly.graph_objects as go
-from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import Environment
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
@@ -34,26 +33,19 @@ from job_analytics.report.dashboard import charts, flows, freshness, kpis
 from job_analytics.report.dashboard.catalog import Catalog, Unavailable
 from job_analytics.report.dashboard.charts import MIN_SAMPLE, TOP_N, TREND_DAYS
 from job_analytics.report.dashboard.freshness import Freshness
+from job_analytics.report.templating import environment
 
 if TYPE_CHECKING:
     from job_analytics.core.settings import Settings
-
-__all__ = ["Catalog", "Unavailable", "render_page", "run"]  # Catalog and Unavailable: for callers of render
 
 log = logging.getLogger(__name__)
 
 NEWEST_N = 20
 
 
-@cache
 def templates() -> Environment:
     """The dashboard's templates (``job_analytics/report/dashboard/templates``), autoescaped."""
-    return Environment(
-        loader=PackageLoader("job_analytics.report.dashboard", "templates"),
-        autoescape=select_autoescape(["html", "html.j2"], default_for_string=True, default=True),
-        undefined=StrictUndefined,
-        keep_trailing_newline=True,
-    )
+    return environment("job_analytics.report.dashboard", keep_trailing_newline=True)
 
 
 def _parts() -> Any:
