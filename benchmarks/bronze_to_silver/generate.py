@@ -114,6 +114,21 @@ def _vary(shape: str, template: dict, n: int, rng: random.Random, posted: dateti
     return r
 
 
+def _as_recorded(shape: str, template: dict, n: int, posted: datetime) -> dict:
+    """The recorded record as it was received (its long real description, its own title, company and place); only
+    its id and dates are new, so each line is a distinct posting."""
+    r = dict(template)
+    when = {"jsearch": {"job_id": f"js{n:09d}", "job_posted_at_datetime_utc": posted.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                        "job_posted_at_timestamp": int(posted.timestamp())},
+            "remotive": {"id": n, "publication_date": posted.strftime("%Y-%m-%dT%H:%M:%S")},
+            "arbeitnow": {"slug": f"{str(r.get('slug', 'job'))[:40]}-{n}", "created_at": int(posted.timestamp())},
+            "remoteok": {"id": str(n), "date": posted.isoformat(), "epoch": int(posted.timestamp())},
+            "greenhouse": {"id": n, "updated_at": posted.isoformat(), "first_published": posted.isoformat()},
+            "lever": {"id": f"{n:08x}-lever", "createdAt": int(posted.timestamp() * 1000)}}[shape]
+    r.update(when)
+    return r
+
+
 def _bad(r: dict, shape: str, rng: random.Random, line: str) -> str | dict:
     kind = rng.randrange(6)
     if kind == 0:
@@ -140,8 +155,11 @@ def _future(shape: str) -> dict:
             "lever": {"createdAt": int(when.timestamp() * 1000)}}[shape]
 
 
-def generate(lake: Path, day: date, n: int, seed: int = 5, bad_share: float = 0.01, dup_share: float = 0.02) -> dict:
-    """Write ``n`` bronze lines for ``day`` under ``lake``; returns the count per source."""
+def generate(lake: Path, day: date, n: int, seed: int = 5, bad_share: float = 0.01, dup_share: float = 0.02,
+             real: bool = False) -> dict:
+    """Write ``n`` bronze lines for ``day`` under ``lake``; returns the count per source. ``real``: the recorded
+    records as received (long real HTML descriptions), only ids and dates new (``_as_recorded``)."""
+    vary = (lambda shape, template, n, rng, posted: _as_recorded(shape, template, n, posted)) if real else _vary
     rng = random.Random(seed)
     fetched = datetime(day.year, day.month, day.day, 6, tzinfo=UTC)
     counts = {}
@@ -157,11 +175,11 @@ def generate(lake: Path, day: date, n: int, seed: int = 5, bad_share: float = 0.
             for i in range(count):
                 posted = fetched - timedelta(minutes=rng.randrange(30 * 24 * 60))
                 if recent and rng.random() < dup_share:  # the same id again, dated differently
-                    record = _vary(shape, rng.choice(templates), 0, rng, posted)
+                    record = vary(shape, rng.choice(templates), 0, rng, posted)
                     source_ids = rng.choice(recent)
                     record.update(source_ids)
                 else:
-                    record = _vary(shape, rng.choice(templates), i, rng, posted)
+                    record = vary(shape, rng.choice(templates), i, rng, posted)
                     id_key = {"jsearch": "job_id", "arbeitnow": "slug"}.get(shape, "id")
                     if len(recent) < 1000:
                         recent.append({id_key: record[id_key]})
