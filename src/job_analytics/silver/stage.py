@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import gzip
 import logging
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -257,7 +258,7 @@ def _cross_source_groups(engine: Engine, lake: Lake, day: date) -> dedupe.DayGro
     back to the engine as the view ``groups`` that ``SILVER_SQL`` joins."""
     batches = [pa.Table.from_batches([b]).select(_WINNERS.names).cast(_WINNERS) for b in engine.query(WINNERS_SQL)]
     winners = pa.concat_tables(batches) if batches else _WINNERS.empty_table()
-    grouping = dedupe.group_day(lake, day, winners)
+    grouping = dedupe.group_day(lake, day, winners, workers=os.cpu_count() or 1)
     engine.register("groups", grouping.groups)
     return grouping
 

@@ -332,6 +332,30 @@ def test_rerunning_a_day_gives_the_same_groups_and_index(lake):
     assert read_index(lake, days[0]).num_rows == 0  # the first day has no past
 
 
+def test_grouping_in_worker_processes_gives_the_groups_and_index_of_one_process(tmp_path):
+    """``group_day`` with two workers (row ranges for the keys, whole blocks for the grouping) against one process,
+    on two days: the second day re-sees postings (one under another company's block) and matches earlier groups."""
+    day1, day2 = DAY, DAY + timedelta(days=1)
+    first, second = _synthetic(3_000, seed=11, day=day1), _synthetic(3_000, seed=12, day=day2)
+    second += [{**r, "ingest_date": day2} for r in first[:300]]  # seen again
+    # seen again under a new company name, each in a block of its own: some land in another part than their old one
+    moved = [{**r, "ingest_date": day2, "company": f"Renamed Holding {chr(65 + k)}"}
+             for k, r in enumerate(first[300:320])]
+    second += moved
+    results = []
+    for workers in (1, 2):
+        lake = Lake(tmp_path / f"workers-{workers}")
+        one = group_day(lake, day1, table(first), workers=workers, parallel_rows=1)
+        write_index(lake, day1, one.index)
+        two = group_day(lake, day2, table(second), workers=workers, parallel_rows=1)
+        results.append((one.groups, one.index, two.groups, two.index, two.stats))
+    assert results[0] == results[1]
+    groups = dict(zip(*(results[0][2].column(c).to_pylist() for c in ("job_id", "duplicate_group")), strict=True))
+    earlier = dict(zip(*(results[0][0].column(c).to_pylist() for c in ("job_id", "duplicate_group")), strict=True))
+    assert all(groups[r["job_id"]] == earlier[r["job_id"]] is not None for r in moved)  # kept from the other block
+    assert results[0][4]["rows_in_earlier_groups"] > 300
+
+
 def test_read_index_keeps_earlier_days_and_asked_blocks_only(lake):
     day1, day2, day3 = DAY, DAY + timedelta(days=1), DAY + timedelta(days=2)
     _run_day(lake, day1, [row("1", day=day1), row("2", day=day1, company="Initech")])

@@ -1,7 +1,8 @@
 """Each fast path of the silver rules gives exactly what its slow path gives (issue 14).
 
 - ``classify``: a skill pattern is searched only when the text holds its required literal
-  (``classify.required_literal``); compared with searching every pattern.
+  (``classify.required_literal``), and one whose matches start with a literal (``classify.leading_literal``) is
+  tried only where that literal occurs (``classify.has_match``); compared with searching every pattern.
 - ``text._html_lines``: the parsed tree's dropped elements (script, style, …) are looked for only when the markup
   has a start tag of one; compared with always removing them.
 
@@ -66,12 +67,13 @@ HTML_FIELDS, PLAIN_FIELDS = _recorded_fields()
 
 def _slow_skills(text_: str) -> set[str]:
     taxonomy = classify._taxonomy()
-    return {name for pattern, name, _ in taxonomy.patterns if pattern.search(text_)}
+    return {name for pattern, name, _, _ in taxonomy.patterns if pattern.search(text_)}
 
 
 def _fast_skills(text_: str) -> set[str]:
     taxonomy = classify._taxonomy()
-    return {name for pattern, name, literal in taxonomy.patterns if literal in text_ and pattern.search(text_)}
+    return {name for pattern, name, literal, leading in taxonomy.patterns
+            if literal in text_ and classify.has_match(pattern, leading, text_)}
 
 
 def test_recorded_payloads_are_found() -> None:
@@ -88,10 +90,26 @@ def test_required_literal(pattern: str, literal: str) -> None:
 
 
 def test_required_literal_is_in_every_match() -> None:
-    for pattern, _, literal in classify._taxonomy().patterns:
+    for pattern, _, literal, leading in classify._taxonomy().patterns:
         for sample in [*TRICKY_TEXT, *PLAIN_FIELDS, *HTML_FIELDS]:
             for m in pattern.finditer(sample):
-                assert literal in m.group(0), (pattern.pattern, sample)
+                assert literal in m.group(0) and m.group(0).startswith(leading), (pattern.pattern, sample)
+
+
+@pytest.mark.parametrize("pattern, leading", [
+    (r"(?<![\w.])Go(?=\s)", "Go"), (r"\bR(?![\w&])", "R"), (r"(?<![\w.#+])C(?=\s+(?:programming)\b)", "C"),
+    (r"\b(?:in|with)\s+Go(?![\w-])", ""), (r"ab\bcd", "ab"), (r"a(?:b)c", "abc"), (r"ab*c", "a"), (r"(?i)Go", ""),
+    (r"x|y", ""), (r"[Ee]mbedded\s+C", ""), (r"C\+\+", "C++"),
+])
+def test_leading_literal(pattern: str, leading: str) -> None:
+    assert classify.leading_literal(pattern) == leading
+
+
+@pytest.mark.parametrize("sample", ["R, Python", "xR, y", "(R, y)", "R", "use R/Python", ".R, x", "Go/Rust", "xGo/Rust",
+                                    "in Go.", "Go", "R&D, R, S", "ab R, and"])
+def test_has_match_sees_what_comes_before_a_literal(sample: str) -> None:
+    for pattern, _, _, leading in classify._taxonomy().patterns:
+        assert classify.has_match(pattern, leading, sample) == bool(pattern.search(sample)), (pattern.pattern, sample)
 
 
 def test_skill_patterns_fast_equals_slow() -> None:

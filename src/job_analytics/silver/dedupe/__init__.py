@@ -21,12 +21,17 @@ only for the blocks present on ``d``, so re-running a day gives the same result 
 Re-running a past day does not rewrite the entries of later days: a backfill of a range goes in date order.
 
 The code: ``keys`` (the rule file and the match keys), ``grouping`` (the union-find over each block), ``index``
-(the cross-day index); ``group_day`` here runs them for one day.
+(the cross-day index); ``group_day`` here runs them for one day. With ``workers`` > 1 and a large day it spreads
+the per-row key building (row ranges) and the grouping (whole blocks, balanced by rows) over worker processes;
+each block is grouped with the very same history it gets in one process, so the groups are identical.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 from collections import defaultdict
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -61,13 +66,62 @@ class DayGroups:
     stats: dict
 
 
-def group_day(lake: Any, day: date, rows: pa.Table) -> DayGroups:
+#: below this many rows a day is grouped in one process: starting workers would cost more than it saves
+PARALLEL_ROWS = 50_000
+
+
+def group_day(lake: Any, day: date, rows: pa.Table, workers: int = 1, parallel_rows: int = PARALLEL_ROWS
+              ) -> DayGroups:
     """Group ``day``'s silver rows (one per source posting: the within-source winners) against each other and
-    against the index of earlier days; only today's blocks of the index are read."""
-    m = match_columns(rows)
-    history = read_index(lake, day, pc.unique(m.column("block_key")).to_pylist(), m.column("job_id").to_pylist())
-    groups = assign_groups(m, history)
+    against the index of earlier days; only today's blocks of the index are read. ``workers`` > 1 (and at least
+    ``parallel_rows`` rows) spreads the work over that many processes, with the same result."""
+    parallel = workers > 1 and rows.num_rows >= parallel_rows
+    pool_context = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) if parallel
+                    else nullcontext(None))
+    with pool_context as pool:
+        m = _match_columns(rows, pool, workers)
+        history = read_index(lake, day, pc.unique(m.column("block_key")).to_pylist(), m.column("job_id").to_pylist())
+        groups = assign_groups(m, history) if pool is None else _assign_groups(m, history, pool, workers)
     return DayGroups(groups, index_entries(m, groups, history, day), _stats(m, groups, history))
+
+
+def _match_columns(rows: pa.Table, pool: Executor | None, workers: int) -> pa.Table:
+    """``match_columns`` of ``rows``, over row ranges in ``pool`` when there is one (a row's keys are its own)."""
+    if pool is None:
+        return match_columns(rows)
+    size = -(-rows.num_rows // (4 * workers))  # a few ranges per worker: one slow range does not hold up the rest
+    # taken, not sliced: a pickled slice would carry its whole table's buffers to every worker
+    parts = [rows.take(pa.array(range(start, min(start + size, rows.num_rows)), pa.int64()))
+             for start in range(0, rows.num_rows, size)]
+    return pa.concat_tables(pool.map(match_columns, parts))
+
+
+def _assign_groups(m: pa.Table, history: pa.Table, pool: Executor, workers: int) -> pa.Table:
+    """``assign_groups(m, history)``, split into ``workers`` parts of whole blocks: a block is grouped only with
+    its own rows and history (its entries, and the earlier entries of its postings, whatever their block then), so
+    each part gives the groups it would in one process; rows come back in ``m``'s order."""
+    sizes: dict[str | None, int] = defaultdict(int)
+    for block in m.column("block_key").to_pylist():
+        sizes[block] += 1
+    load = [0] * workers
+    part_of: dict[str | None, int] = {}
+    for block, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0] or "")):  # largest first
+        part_of[block] = load.index(min(load))
+        load[part_of[block]] += size
+    row_part = pa.array([part_of[block] for block in m.column("block_key").to_pylist()], pa.int64())
+    indices, jobs = [], []
+    for part in range(workers):
+        rows = pc.indices_nonzero(pc.equal(row_part, part))
+        indices.append(rows)
+        part_m = m.take(rows)
+        blocks = pa.array([b for b, p in part_of.items() if p == part and b is not None], pa.string())
+        part_history = history.filter(pc.or_(pc.is_in(history.column("block_key"), value_set=blocks),
+                                             pc.is_in(history.column("job_id"),
+                                                      value_set=part_m.column("job_id").combine_chunks())))
+        jobs.append(pool.submit(assign_groups, part_m, part_history))
+    groups = pa.concat_tables([job.result() for job in jobs])
+    order = pa.chunked_array(indices, pa.uint64()).combine_chunks()
+    return groups.take(pc.sort_indices(order))
 
 
 def _stats(m: pa.Table, groups: pa.Table, history: pa.Table) -> dict:
