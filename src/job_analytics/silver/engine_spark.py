@@ -40,7 +40,12 @@ SESSION_CONF: dict[str, str] = {
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
-    "spark.driver.memory": "2g",
+    "spark.driver.memory": "1g",
+    # one small JVM: a serial collector, no parallel GC threads' heaps, a capped code cache and metaspace
+    "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=256m",
+    # a Python worker exits after its task (one bronze file) instead of idling, with the rules loaded, for a minute
+    # beside the grouping's own workers that follow
+    "spark.python.worker.reuse": "false",
 }
 
 _session: Any = None

@@ -36,6 +36,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -91,7 +92,7 @@ def _match_columns(rows: pa.Table, pool: Executor | None, workers: int) -> pa.Ta
         return match_columns(rows)
     size = -(-rows.num_rows // (4 * workers))  # a few ranges per worker: one slow range does not hold up the rest
     # taken, not sliced: a pickled slice would carry its whole table's buffers to every worker
-    parts = [rows.take(pa.array(range(start, min(start + size, rows.num_rows)), pa.int64()))
+    parts = [rows.take(np.arange(start, min(start + size, rows.num_rows)))
              for start in range(0, rows.num_rows, size)]
     return pa.concat_tables(pool.map(match_columns, parts))
 
