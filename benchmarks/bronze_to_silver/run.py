@@ -12,7 +12,8 @@ Generates one day of bronze (``generate.py``: the six API shapes, ~1 % bad lines
 * ``max RSS one process``: ``getrusage`` ``ru_maxrss`` of the job process and of its children (the largest
   single process among them); ``CPU``: user + system seconds of the job and all its children.
 
-Day 31 vs day 1: the same bronze (hard links) processed as 2024-03-31 with 30 earlier days in the lake, against
+Day 31 vs day 1 (``day31`` on the DuckDB engine, ``spark31`` on Spark): the same bronze (hard links) processed as
+2024-03-31 with 30 earlier days in the lake, against
 2024-03-01 on an empty lake: silver of each day (hard links of day 1's), and the cross-day dedupe index of a busy
 month: day 1's entries (today's postings, first seen then) and, for each of the 29 days after it, as many entries of
 postings first seen that day (day 1's under new ids and groups): 29 M entries, all in today's blocks.
@@ -142,7 +143,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=1_000_000)
     parser.add_argument("--work", type=Path, default=Path("/tmp/bench-bronze-silver"))
-    parser.add_argument("--engines", default="floor,duckdb,spark,day31")
+    parser.add_argument("--engines", default="floor,duckdb,spark,day31,spark31")
     parser.add_argument("--history-days", type=int, default=30)
     parser.add_argument("--real", action="store_true",
                         help="bronze of the recorded records as received (long real descriptions), not varied ones")
@@ -160,9 +161,10 @@ def main() -> None:
     for job in args.engines.split(","):
         if job == "floor":
             results[job] = measure(["floor", str(lake), str(DAY1)], args.work)
-        elif job == "day31":
+        elif job in ("day31", "spark31"):  # day 31 on the DuckDB engine, on the Spark engine
             with_history(lake, args.history_days)
-            results[job] = measure(["engine", "duckdb", str(lake), str(DAY31)], args.work)
+            engine = "duckdb" if job == "day31" else "spark"
+            results[job] = measure(["engine", engine, str(lake), str(DAY31)], args.work)
         else:
             results[job] = measure(["engine", job, str(lake), str(DAY1)], args.work)
         print(job, json.dumps(results[job]), flush=True)
@@ -184,6 +186,10 @@ def _report(r: dict) -> None:
             print(f"duckdb / floor = {d / r['floor']['wall_s']:.2f}x (goal <= 3)")
         if "day31" in r:
             print(f"day 31 / day 1 = {r['day31']['wall_s'] / d:.2f}x (goal <= 1.2)")
+    if "spark" in r and "spark31" in r:
+        print(f"spark: day 31 / day 1 = {r['spark31']['wall_s'] / r['spark']['wall_s']:.2f}x")
+    over = [job for job, m in r.items() if job != "floor" and m["peak_rss_tree_mib"] > 2048]
+    print(f"peak RSS over 2 GiB (goal: none): {', '.join(over) or 'none'}")
 
 
 if __name__ == "__main__":
