@@ -30,8 +30,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import defaultdict
-from concurrent.futures import Executor, ProcessPoolExecutor
-from contextlib import nullcontext
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -69,78 +68,89 @@ class DayGroups:
 
 #: below this many rows a day is grouped in one process: starting workers would cost more than it saves
 PARALLEL_ROWS = 50_000
+#: work items per worker: smaller items keep each worker's peak memory low and the load even
+PARTS_PER_WORKER = 4
 
 
 def group_day(lake: Any, day: date, rows: pa.Table, workers: int = 1, parallel_rows: int = PARALLEL_ROWS
               ) -> DayGroups:
     """Group ``day``'s silver rows (one per source posting: the within-source winners) against each other and
     against the index of earlier days; only today's blocks of the index are read. ``workers`` > 1 (and at least
-    ``parallel_rows`` rows) spreads the work over that many processes, with the same result."""
+    ``parallel_rows`` rows) spreads the work over that many processes, with the same result. The workers live only
+    while they work: none is alive while DuckDB reads the index."""
     parallel = workers > 1 and rows.num_rows >= parallel_rows
-    pool_context = (ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) if parallel
-                    else nullcontext(None))
-    with pool_context as pool:
-        m = _match_columns(rows, pool, workers)
-        history = read_index(lake, day, pc.unique(m.column("block_key")).to_pylist(), m.column("job_id").to_pylist())
-        groups = assign_groups(m, history) if pool is None else _assign_groups(m, history, pool, workers)
+    m = _match_columns(rows, workers) if parallel else match_columns(rows)
+    history = read_index(lake, day, pc.unique(m.column("block_key")).to_pylist(), m.column("job_id").to_pylist())
+    groups = _assign_groups(m, history, workers) if parallel else assign_groups(m, history)
     return DayGroups(groups, index_entries(m, groups, history, day), _stats(m, groups, history))
 
 
-def _match_columns(rows: pa.Table, pool: Executor | None, workers: int) -> pa.Table:
-    """``match_columns`` of ``rows``, over row ranges in ``pool`` when there is one (a row's keys are its own)."""
-    if pool is None:
-        return match_columns(rows)
-    size = -(-rows.num_rows // (4 * workers))  # a few ranges per worker: one slow range does not hold up the rest
+def _pool(workers: int) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"))  # spawn: see engine_duckdb
+
+
+def _match_columns(rows: pa.Table, workers: int) -> pa.Table:
+    """``match_columns`` of ``rows`` over row ranges in worker processes (a row's keys are its own)."""
+    size = -(-rows.num_rows // (PARTS_PER_WORKER * workers))
     # taken, not sliced: a pickled slice would carry its whole table's buffers to every worker
     parts = [rows.take(np.arange(start, min(start + size, rows.num_rows)))
              for start in range(0, rows.num_rows, size)]
-    return pa.concat_tables(pool.map(match_columns, parts))
+    with _pool(workers) as pool:
+        return pa.concat_tables(pool.map(match_columns, parts))
 
 
-def _assign_groups(m: pa.Table, history: pa.Table, pool: Executor, workers: int) -> pa.Table:
-    """``assign_groups(m, history)``, split into ``workers`` parts of whole blocks: a block is grouped only with
-    its own rows and history (its entries, and the earlier entries of its postings, whatever their block then), so
-    each part gives the groups it would in one process; rows come back in ``m``'s order."""
-    sizes: dict[str | None, int] = defaultdict(int)
-    for block in m.column("block_key").to_pylist():
-        sizes[block] += 1
-    load = [0] * workers
+def _assign_groups(m: pa.Table, history: pa.Table, workers: int) -> pa.Table:
+    """``assign_groups(m, history)`` in worker processes, over parts made of whole blocks: a block is grouped only
+    with its own rows and history (its entries, and the earlier entries of its postings, whatever their block then),
+    so each part gives the groups it would in one process; rows come back in ``m``'s order. Parts are balanced by
+    the rows and index entries they hold, the largest blocks placed first."""
+    block_of_row = m.column("block_key").to_pylist()
+    load_of: dict[str | None, int] = defaultdict(int)
+    for block in block_of_row:
+        load_of[block] += 1
+    counts = pc.value_counts(history.column("block_key"))
+    for block, count in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True):
+        if block in load_of:
+            load_of[block] += count
+    load = [0] * (PARTS_PER_WORKER * workers)
     part_of: dict[str | None, int] = {}
-    for block, size in sorted(sizes.items(), key=lambda item: (-item[1], item[0] or "")):  # largest first
+    for block, size in sorted(load_of.items(), key=lambda item: (-item[1], item[0] or "")):
         part_of[block] = load.index(min(load))
         load[part_of[block]] += size
-    row_part = pa.array([part_of[block] for block in m.column("block_key").to_pylist()], pa.int64())
+    row_part = pa.array([part_of[block] for block in block_of_row], pa.int64())
     indices, jobs = [], []
-    for part in range(workers):
-        rows = pc.indices_nonzero(pc.equal(row_part, part))
-        indices.append(rows)
-        part_m = m.take(rows)
-        blocks = pa.array([b for b, p in part_of.items() if p == part and b is not None], pa.string())
-        part_history = history.filter(pc.or_(pc.is_in(history.column("block_key"), value_set=blocks),
-                                             pc.is_in(history.column("job_id"),
-                                                      value_set=part_m.column("job_id").combine_chunks())))
-        jobs.append(pool.submit(assign_groups, part_m, part_history))
-    groups = pa.concat_tables([job.result() for job in jobs])
+    with _pool(workers) as pool:
+        for part in range(len(load)):
+            rows = pc.indices_nonzero(pc.equal(row_part, part))
+            if len(rows) == 0:
+                continue
+            indices.append(rows)
+            part_m = m.take(rows)
+            blocks = pa.array([b for b, p in part_of.items() if p == part and b is not None], pa.string())
+            part_history = history.filter(pc.or_(pc.is_in(history.column("block_key"), value_set=blocks),
+                                                 pc.is_in(history.column("job_id"),
+                                                          value_set=part_m.column("job_id").combine_chunks())))
+            jobs.append(pool.submit(assign_groups, part_m, part_history))
+        groups = pa.concat_tables([job.result() for job in jobs])
     order = pa.chunked_array(indices, pa.uint64()).combine_chunks()
     return groups.take(pc.sort_indices(order))
 
 
 def _stats(m: pa.Table, groups: pa.Table, history: pa.Table) -> dict:
-    ids = groups.column("duplicate_group").to_pylist()
-    sources = m.column("source").to_pylist()
-    members: dict[str, set[str]] = defaultdict(set)
-    sizes: dict[str, int] = defaultdict(int)
-    for gid, source in zip(ids, sources, strict=True):
-        if gid is not None:
-            members[gid].add(source)
-            sizes[gid] += 1
-    earlier = set(history.column("duplicate_group").to_pylist())
+    """The day's grouping in numbers, counted in Arrow (a million rows never become Python objects here)."""
+    ids = groups.column("duplicate_group")
+    grouped = (pa.table({"group": ids, "source": m.column("source")}).filter(pc.is_valid(ids))
+               .group_by("group", use_threads=False)
+               .aggregate([([], "count_all"), ("source", "count_distinct", pc.CountOptions(mode="all"))]))
+    sizes, sources = grouped.column("count_all"), grouped.column("source_count_distinct")
+    shared = pc.greater(sizes, 1)
+    earlier = pc.unique(history.column("duplicate_group"))
     return {
         "rows": m.num_rows,
-        "groups": len(sizes),
-        "rows_without_group": ids.count(None),
-        "rows_in_shared_groups": sum(n for n in sizes.values() if n > 1),
-        "cross_source_groups": sum(1 for s in members.values() if len(s) > 1),
-        "rows_in_earlier_groups": sum(1 for gid in ids if gid in earlier),
+        "groups": grouped.num_rows,
+        "rows_without_group": ids.null_count,
+        "rows_in_shared_groups": pc.sum(pc.filter(sizes, shared)).as_py() or 0,
+        "cross_source_groups": pc.sum(pc.greater(sources, 1)).as_py() or 0,
+        "rows_in_earlier_groups": pc.sum(pc.is_in(ids, value_set=earlier)).as_py() or 0,
         "index_entries_read": history.num_rows,
     }

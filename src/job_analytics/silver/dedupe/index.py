@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -57,9 +58,9 @@ def index_entries(today: pa.Table, groups: pa.Table, history: pa.Table | None, d
     }, schema=INDEX_SCHEMA).filter(keep)
     # one entry per job_id (today's rows are one per posting; be safe), sorted: blocks cluster for pruning
     table = table.sort_by([("block_key", "ascending"), ("title_key", "ascending"), ("job_id", "ascending")])
-    seen: set[str] = set()
-    first = [i for i, jid in enumerate(table.column("job_id").to_pylist()) if not (jid in seen or seen.add(jid))]
-    return table if len(first) == table.num_rows else table.take(pa.array(first, pa.int64()))
+    position = pa.table({"job_id": table.column("job_id"), "i": pa.array(np.arange(table.num_rows))})
+    first = position.group_by("job_id", use_threads=False).aggregate([("i", "min")]).column("i_min")
+    return table if len(first) == table.num_rows else table.take(first.take(pc.sort_indices(first)))
 
 
 def read_index(lake: Any, day: date, blocks: Any = None, job_ids: Any = None) -> pa.Table:
@@ -90,34 +91,34 @@ def read_index(lake: Any, day: date, blocks: Any = None, job_ids: Any = None) ->
             con.register("wanted", pa.table({"block_key": pa.array(wanted, pa.string())}))
             entries += " semi join wanted using (block_key)"
         if job_ids is None:
-            sql = f"select {columns} from ({entries}) order by all"
+            arrow = con.execute(f"select {columns} from ({entries}) order by all", [files]).arrow()
         else:
             con.register("today", pa.table({"job_id": pa.array(sorted(set(job_ids)), pa.string())}))
             place = "block_key, title_key, country_code, region_key, city_key"
-            # aggregates, not window functions: a hash aggregate over 30 days of entries takes seconds
-            sql = f"""
-                with entries as ({entries}),
-                latest_per_place as (
-                    select {place}, latest.j as job_id, latest.g as duplicate_group, latest.d as ingest_date
-                    from (select {place}, max(struct_pack(d := ingest_date, g := duplicate_group, j := job_id))
-                                 as latest
-                          from entries group by {place})
-                ),
-                first_of_today as (
-                    select earliest.b as block_key, earliest.t as title_key, earliest.c as country_code,
-                           earliest.r as region_key, earliest.y as city_key, job_id,
-                           earliest.g as duplicate_group, earliest.d as ingest_date
-                    from (select job_id, min(struct_pack(d := ingest_date, g := duplicate_group, b := block_key,
-                                                         t := title_key, c := country_code, r := region_key,
-                                                         y := city_key)) as earliest
-                          from entries semi join today using (job_id) group by job_id)
-                )
+            # aggregates, not window functions: a hash aggregate over 30 days of entries takes seconds. Each in a
+            # statement of its own: the two in one query took 4x as long (29 M entries: 30 s against 8 s)
+            con.execute(f"""
+                create temp table latest_per_place as
+                select {place}, latest.j as job_id, latest.g as duplicate_group, latest.d as ingest_date
+                from (select {place}, max(struct_pack(d := ingest_date, g := duplicate_group, j := job_id)) as latest
+                      from ({entries}) group by {place})
+            """, [files])
+            con.execute(f"""
+                create temp table first_of_today as
+                select earliest.b as block_key, earliest.t as title_key, earliest.c as country_code,
+                       earliest.r as region_key, earliest.y as city_key, job_id,
+                       earliest.g as duplicate_group, earliest.d as ingest_date
+                from (select job_id, min(struct_pack(d := ingest_date, g := duplicate_group, b := block_key,
+                                                     t := title_key, c := country_code, r := region_key,
+                                                     y := city_key)) as earliest
+                      from ({entries}) semi join today using (job_id) group by job_id)
+            """, [files])
+            arrow = con.execute(f"""
                 select {columns} from latest_per_place
                 union
                 select {columns} from first_of_today
                 order by all
-            """
-        arrow = con.execute(sql, [files]).arrow()
+            """).arrow()
         table = arrow.read_all() if hasattr(arrow, "read_all") else arrow
     finally:
         con.close()
