@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import defaultdict
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -118,21 +118,28 @@ def _assign_groups(m: pa.Table, history: pa.Table, workers: int) -> pa.Table:
         part_of[block] = load.index(min(load))
         load[part_of[block]] += size
     row_part = pa.array([part_of[block] for block in block_of_row], pa.int64())
-    indices, jobs = [], []
+
+    def part_input(part: int) -> tuple[pa.Table, pa.Table]:
+        part_m = m.take(indices[part])
+        blocks = pa.array([b for b, p in part_of.items() if p == part and b is not None], pa.string())
+        part_history = history.filter(pc.or_(pc.is_in(history.column("block_key"), value_set=blocks),
+                                             pc.is_in(history.column("job_id"),
+                                                      value_set=part_m.column("job_id").combine_chunks())))
+        return part_m, part_history
+
+    indices = {part: pc.indices_nonzero(pc.equal(row_part, part)) for part in range(len(load))}
+    parts = sorted((part for part in indices if len(indices[part])), key=lambda part: -load[part])
+    results: dict[int, pa.Table] = {}
     with _pool(workers) as pool:
-        for part in range(len(load)):
-            rows = pc.indices_nonzero(pc.equal(row_part, part))
-            if len(rows) == 0:
-                continue
-            indices.append(rows)
-            part_m = m.take(rows)
-            blocks = pa.array([b for b, p in part_of.items() if p == part and b is not None], pa.string())
-            part_history = history.filter(pc.or_(pc.is_in(history.column("block_key"), value_set=blocks),
-                                                 pc.is_in(history.column("job_id"),
-                                                          value_set=part_m.column("job_id").combine_chunks())))
-            jobs.append(pool.submit(assign_groups, part_m, part_history))
-        groups = pa.concat_tables([job.result() for job in jobs])
-    order = pa.chunked_array(indices, pa.uint64()).combine_chunks()
+        running: dict[Future, int] = {}
+        for part in parts:  # the largest first; a part's input is made only when a worker is free for it
+            if len(running) >= workers:
+                done, _ = wait(running, return_when=FIRST_COMPLETED)
+                results.update((running.pop(job), job.result()) for job in done)
+            running[pool.submit(assign_groups, *part_input(part))] = part
+        results.update((part, job.result()) for job, part in running.items())
+    groups = pa.concat_tables([results[part] for part in parts])
+    order = pa.chunked_array([indices[part] for part in parts], pa.uint64()).combine_chunks()
     return groups.take(pc.sort_indices(order))
 
 
