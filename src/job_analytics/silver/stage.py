@@ -256,11 +256,17 @@ def _cross_source_groups(engine: Engine, lake: Lake, day: date) -> dedupe.DayGro
     same functions on both engines: the winners' few match columns are collected (no descriptions), grouped against
     the index of earlier days (only today's blocks are read), and the ``(job_id, duplicate_group)`` table is handed
     back to the engine as the view ``groups`` that ``SILVER_SQL`` joins."""
-    batches = [pa.Table.from_batches([b]).select(_WINNERS.names).cast(_WINNERS) for b in engine.query(WINNERS_SQL)]
-    winners = pa.concat_tables(batches) if batches else _WINNERS.empty_table()
-    grouping = dedupe.group_day(lake, day, winners, workers=os.cpu_count() or 1)
+    workers = os.cpu_count() or 1
+    # the winners are let go once their match keys are built: only the keys are held while grouping
+    matched = dedupe.match_day(_winners(engine), workers)
+    grouping = dedupe.group_day(lake, day, matched, workers=workers)
     engine.register("groups", grouping.groups)
     return grouping
+
+
+def _winners(engine: Engine) -> pa.Table:
+    batches = [pa.Table.from_batches([b]).select(_WINNERS.names).cast(_WINNERS) for b in engine.query(WINNERS_SQL)]
+    return pa.concat_tables(batches) if batches else _WINNERS.empty_table()
 
 
 _WINNERS = pa.schema([SILVER_JOBS.field(name) for name in (

@@ -52,7 +52,7 @@ from job_analytics.silver.dedupe.keys import MATCH_SCHEMA, block_key, match_colu
 
 __all__ = [
     "GROUPS_SCHEMA", "INDEX_SCHEMA", "MATCH_SCHEMA", "DayGroups", "assign_groups", "block_key", "group_day",
-    "index_dir", "index_entries", "index_partition", "match_columns", "new_group_id", "read_index", "rules",
+    "index_dir", "index_entries", "index_partition", "match_columns", "match_day", "new_group_id", "read_index", "rules",
     "title_key", "write_index",
 ]
 
@@ -74,15 +74,25 @@ PARTS_PER_WORKER = 4
 
 def group_day(lake: Any, day: date, rows: pa.Table, workers: int = 1, parallel_rows: int = PARALLEL_ROWS
               ) -> DayGroups:
-    """Group ``day``'s silver rows (one per source posting: the within-source winners) against each other and
-    against the index of earlier days; only today's blocks of the index are read. ``workers`` > 1 (and at least
-    ``parallel_rows`` rows) spreads the work over that many processes, with the same result. The workers live only
-    while they work: none is alive while DuckDB reads the index."""
-    parallel = workers > 1 and rows.num_rows >= parallel_rows
-    m = _match_columns(rows, workers) if parallel else match_columns(rows)
+    """Group ``day``'s silver rows (one per source posting: the within-source winners; or their ``match_day``)
+    against each other and against the index of earlier days; only today's blocks of the index are read.
+    ``workers`` > 1 (and at least ``parallel_rows`` rows) spreads the work over that many processes, with the same
+    result. The workers live only while they work: none is alive while DuckDB reads the index."""
+    m = rows if "block_key" in rows.column_names else match_day(rows, workers, parallel_rows)
     history = read_index(lake, day, pc.unique(m.column("block_key")).to_pylist(), m.column("job_id").to_pylist())
+    pa.default_memory_pool().release_unused()  # what reading the index freed goes back before the workers start
+    parallel = workers > 1 and m.num_rows >= parallel_rows
     groups = _assign_groups(m, history, workers) if parallel else assign_groups(m, history)
     return DayGroups(groups, index_entries(m, groups, history, day), _stats(m, groups, history))
+
+
+def match_day(rows: pa.Table, workers: int = 1, parallel_rows: int = PARALLEL_ROWS) -> pa.Table:
+    """``match_columns`` of a day's rows, over worker processes when there are ``workers`` > 1 and at least
+    ``parallel_rows`` rows. A caller that lets go of ``rows`` after it (``group_day(lake, day, match_day(rows))``)
+    holds only the match keys while grouping."""
+    if workers > 1 and rows.num_rows >= parallel_rows:
+        return _match_columns(rows, workers)
+    return match_columns(rows)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
