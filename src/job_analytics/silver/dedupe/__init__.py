@@ -79,7 +79,7 @@ def group_day(lake: Any, day: date, rows: pa.Table, workers: int = 1, parallel_r
     ``workers`` > 1 (and at least ``parallel_rows`` rows) spreads the work over that many processes, with the same
     result. The workers live only while they work: none is alive while DuckDB reads the index."""
     m = rows if "block_key" in rows.column_names else match_day(rows, workers, parallel_rows)
-    history = read_index(lake, day, pc.unique(m.column("block_key")).to_pylist(), m.column("job_id").to_pylist())
+    history = read_index(lake, day, pc.unique(m.column("block_key")).to_pylist(), m.column("job_id"))
     pa.default_memory_pool().release_unused()  # what reading the index freed goes back before the workers start
     parallel = workers > 1 and m.num_rows >= parallel_rows
     groups = _assign_groups(m, history, workers) if parallel else assign_groups(m, history)
@@ -114,10 +114,14 @@ def _assign_groups(m: pa.Table, history: pa.Table, workers: int) -> pa.Table:
     with its own rows and history (its entries, and the earlier entries of its postings, whatever their block then),
     so each part gives the groups it would in one process; rows come back in ``m``'s order. Parts are balanced by
     the rows and index entries they hold, the largest blocks placed first."""
-    block_of_row = m.column("block_key").to_pylist()
+    encoded = pc.dictionary_encode(m.column("block_key").combine_chunks())  # a block per row, not a string per row
+    names = encoded.dictionary.to_pylist() + [None]  # null blocks: the last code
+    codes = pc.fill_null(encoded.indices, len(names) - 1)
     load_of: dict[str | None, int] = defaultdict(int)
-    for block in block_of_row:
-        load_of[block] += 1
+    rows_per_code = pc.value_counts(codes)
+    for code, count in zip(rows_per_code.field("values").to_pylist(), rows_per_code.field("counts").to_pylist(),
+                           strict=True):
+        load_of[names[code]] += count
     counts = pc.value_counts(history.column("block_key"))
     for block, count in zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(), strict=True):
         if block in load_of:
@@ -127,7 +131,7 @@ def _assign_groups(m: pa.Table, history: pa.Table, workers: int) -> pa.Table:
     for block, size in sorted(load_of.items(), key=lambda item: (-item[1], item[0] or "")):
         part_of[block] = load.index(min(load))
         load[part_of[block]] += size
-    row_part = pa.array([part_of[block] for block in block_of_row], pa.int64())
+    row_part = pc.take(pa.array([part_of.get(name, 0) for name in names], pa.int64()), codes)
 
     def part_input(part: int) -> tuple[pa.Table, pa.Table]:
         part_m = m.take(indices[part])
