@@ -183,26 +183,32 @@ def has_match(pattern: re.Pattern[str], leading: str, text: str) -> bool:
     return False
 
 
-def required_literal(pattern: str) -> str:
-    """The longest run of plain characters in the top level of ``pattern`` (outside groups, alternations and
-    repeats): a substring that every match of it holds, so a text without it cannot match ("" when there is
-    none, or when the pattern is case-insensitive). A cheap ``in`` test before the regex scan; the same matches."""
+def _top_level(pattern: str) -> list[str | None] | None:
+    """The top level of ``pattern`` item by item: its character for a plain literal, "" for a zero-width assertion
+    (lookaround, ``\\b``, ``^``), None for anything else (groups, alternations, repeats, classes); None as a whole
+    when the pattern is case-insensitive or verbose, whose literals are not the characters matched."""
     try:
         import re._parser as sre_parse  # Python 3.11+
     except ImportError:  # pragma: no cover
         import sre_parse  # type: ignore[no-redef]
     parsed = sre_parse.parse(pattern)
     if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
-        return ""
+        return None
+    zero_width = (sre_parse.ASSERT, sre_parse.ASSERT_NOT, sre_parse.AT)
+    return [chr(arg) if op is sre_parse.LITERAL else "" if op in zero_width else None for op, arg in parsed]
+
+
+def required_literal(pattern: str) -> str:
+    """The longest run of plain characters in the top level of ``pattern`` (outside groups, alternations and
+    repeats): a substring that every match of it holds, so a text without it cannot match ("" when there is
+    none, or when the pattern is case-insensitive). A cheap ``in`` test before the regex scan; the same matches."""
     best, run = "", ""
-    for op, arg in parsed:
-        if op is sre_parse.LITERAL:
-            run += chr(arg)
+    for item in _top_level(pattern) or ():
+        if item:
+            run += item
             best = max(best, run, key=len)
-        elif op in (sre_parse.ASSERT, sre_parse.ASSERT_NOT, sre_parse.AT):
-            continue  # zero-width: the characters on either side are still adjacent in the match
-        else:
-            run = ""
+        elif item is None:
+            run = ""  # zero-width items leave the characters on either side adjacent in the match
     return best
 
 
@@ -210,21 +216,12 @@ def leading_literal(pattern: str) -> str:
     """The plain characters every match of ``pattern`` starts with, after zero-width assertions only (lookarounds,
     ``\\b``): ``(?<![\\w.])Go(?=…)`` → ``"Go"``; "" when the first thing a match consumes is not a literal, or when
     the pattern is case-insensitive."""
-    try:
-        import re._parser as sre_parse  # Python 3.11+
-    except ImportError:  # pragma: no cover
-        import sre_parse  # type: ignore[no-redef]
-    parsed = sre_parse.parse(pattern)
-    if parsed.state.flags & (re.IGNORECASE | re.VERBOSE):
-        return ""
     run = ""
-    for op, arg in parsed:
-        if op is sre_parse.LITERAL:
-            run += chr(arg)
-        elif op in (sre_parse.ASSERT, sre_parse.ASSERT_NOT, sre_parse.AT) and not run:
-            continue  # zero-width, before the first character
-        else:
-            break
+    for item in _top_level(pattern) or ():
+        if item:
+            run += item
+        elif item is None or run:
+            break  # something else consumed, or an assertion after the literal: the literal ends here
     return run
 
 
