@@ -81,8 +81,10 @@ def group_day(lake: Any, day: date, rows: pa.Table, workers: int = 1, parallel_r
     m = rows if "block_key" in rows.column_names else match_day(rows, workers, parallel_rows)
     history = read_index(lake, day, pc.unique(m.column("block_key")).to_pylist(), m.column("job_id"))
     pa.default_memory_pool().release_unused()  # what reading the index freed goes back before the workers start
-    parallel = workers > 1 and m.num_rows >= parallel_rows
-    groups = _assign_groups(m, history, workers) if parallel else assign_groups(m, history)
+    if _parallel(m, workers, parallel_rows):
+        groups = _assign_groups(m, history, workers)
+    else:
+        groups = assign_groups(m, history)
     return DayGroups(groups, index_entries(m, groups, history, day), _stats(m, groups, history))
 
 
@@ -90,9 +92,11 @@ def match_day(rows: pa.Table, workers: int = 1, parallel_rows: int = PARALLEL_RO
     """``match_columns`` of a day's rows, over worker processes when there are ``workers`` > 1 and at least
     ``parallel_rows`` rows. A caller that lets go of ``rows`` after it (``group_day(lake, day, match_day(rows))``)
     holds only the match keys while grouping."""
-    if workers > 1 and rows.num_rows >= parallel_rows:
-        return _match_columns(rows, workers)
-    return match_columns(rows)
+    return _match_columns(rows, workers) if _parallel(rows, workers, parallel_rows) else match_columns(rows)
+
+
+def _parallel(rows: pa.Table, workers: int, parallel_rows: int) -> bool:
+    return workers > 1 and rows.num_rows >= parallel_rows
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -132,6 +136,7 @@ def _assign_groups(m: pa.Table, history: pa.Table, workers: int) -> pa.Table:
         part_of[block] = load.index(min(load))
         load[part_of[block]] += size
     row_part = pc.take(pa.array([part_of.get(name, 0) for name in names], pa.int64()), codes)
+    indices = {part: pc.indices_nonzero(pc.equal(row_part, part)) for part in range(len(load))}
 
     def part_input(part: int) -> tuple[pa.Table, pa.Table]:
         part_m = m.take(indices[part])
@@ -141,7 +146,6 @@ def _assign_groups(m: pa.Table, history: pa.Table, workers: int) -> pa.Table:
                                                       value_set=part_m.column("job_id").combine_chunks())))
         return part_m, part_history
 
-    indices = {part: pc.indices_nonzero(pc.equal(row_part, part)) for part in range(len(load))}
     parts = sorted((part for part in indices if len(indices[part])), key=lambda part: -load[part])
     results: dict[int, pa.Table] = {}
     with _pool(workers) as pool:
