@@ -114,9 +114,9 @@ def _vary(shape: str, template: dict, n: int, rng: random.Random, posted: dateti
     return r
 
 
-def _as_recorded(shape: str, template: dict, n: int, posted: datetime) -> dict:
+def _as_recorded(shape: str, template: dict, n: int, rng: random.Random, posted: datetime) -> dict:
     """The recorded record as it was received (its long real description, its own title, company and place); only
-    its id and dates are new, so each line is a distinct posting."""
+    its id and dates are new, so each line is a distinct posting. ``rng`` is unused: the signature is ``_vary``'s."""
     r = dict(template)
     when = {"jsearch": {"job_id": f"js{n:09d}", "job_posted_at_datetime_utc": posted.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
                         "job_posted_at_timestamp": int(posted.timestamp())},
@@ -159,7 +159,7 @@ def generate(lake: Path, day: date, n: int, seed: int = 5, bad_share: float = 0.
              real: bool = False) -> dict:
     """Write ``n`` bronze lines for ``day`` under ``lake``; returns the count per source. ``real``: the recorded
     records as received (long real HTML descriptions), only ids and dates new (``_as_recorded``)."""
-    vary = (lambda shape, template, n, rng, posted: _as_recorded(shape, template, n, posted)) if real else _vary
+    vary = _as_recorded if real else _vary
     rng = random.Random(seed)
     fetched = datetime(day.year, day.month, day.day, 6, tzinfo=UTC)
     counts = {}

@@ -13,10 +13,10 @@ Generates one day of bronze (``generate.py``: the six API shapes, ~1 % bad lines
   single process among them); ``CPU``: user + system seconds of the job and all its children.
 
 Day 31 vs day 1 (``day31`` on the DuckDB engine, ``spark31`` on Spark): the same bronze (hard links) processed as
-2024-03-31 with 30 earlier days in the lake, against
-2024-03-01 on an empty lake: silver of each day (hard links of day 1's), and the cross-day dedupe index of a busy
-month: day 1's entries (today's postings, first seen then) and, for each of the 29 days after it, as many entries of
-postings first seen that day (day 1's under new ids and groups): 29 M entries, all in today's blocks.
+2024-03-31 with 30 earlier days in the lake, against 2024-03-01 on an empty lake: silver of each day (hard links of
+day 1's), and the cross-day dedupe index of a busy month: day 1's entries (today's postings, first seen then) and,
+for each of the 29 days after it, as many entries of postings first seen that day (day 1's under new ids and
+groups): 29 M entries, all in today's blocks.
 """
 
 from __future__ import annotations
