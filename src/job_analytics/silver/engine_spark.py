@@ -48,6 +48,9 @@ SESSION_CONF: dict[str, str] = {
     "spark.python.worker.reuse": "false",
 }
 
+#: rows per Arrow batch read back from a result
+FETCH_ROWS = 20_000
+
 _session: Any = None
 _lock = threading.Lock()
 
@@ -115,7 +118,10 @@ class SparkEngine:
         self._results += 1
         out = self.scratch / f"result-{self._results}"
         self.spark.sql(sql).write.parquet(str(out))
-        yield from ds.dataset(out, format="parquet").to_batches()
+        # read back a few rows at a time: at its defaults (131,072-row batches, 16 of them read ahead in each of 4
+        # files) a day's silver rows with their descriptions would sit in this process at once
+        yield from ds.dataset(out, format="parquet").to_batches(
+            batch_size=FETCH_ROWS, batch_readahead=1, fragment_readahead=1)
 
     def register(self, name: str, table: pa.Table) -> None:
         from pyspark.sql.pandas.types import from_arrow_schema
