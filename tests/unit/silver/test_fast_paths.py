@@ -150,3 +150,29 @@ def test_find_words_equals_finditer() -> None:
                                           (taxonomy.folded, taxonomy.folded_words, sample.casefold()),
                                           (taxonomy.exact, taxonomy.exact_words, sample)):
             assert classify.find_words(pattern, automaton, value) == [m.group(0) for m in pattern.finditer(value)]
+
+
+TRICKY_JSON = [
+    '{"a": NaN}', '{"a": Infinity}', '{"a": -Infinity}', '{"a": 1e400}', '{"a": -1e400}', '{"a": "\\ud800"}',
+    '{"a": "\\udc00x\\ud83d\\ude00"}', '{"a": 123456789012345678901234567890}', '{"a": -18446744073709551617}',
+    '{"a": 1, "a": 2}', '{"a": -0.0}', '{"a": 1.5e-320}', '{"a": 0.1}', '{"a": 1E5}', '{"a": "\\u00e9\\n\\t\\/"}',
+    ' {"a": 1} ', '[1, 2]', '"x"', 'null', '{"a": "é ✓ 😀"}', '{"a": "\\u0000"}',
+    # not JSON: both must fail, with json's message
+    '{"a": 1', '{"a": 1,}', "{'a': 1}", '{"a": 01}', '{"a": nan}', '', '{"a": 1} x', '{"a": "\x01"}', '\ufeff{}',
+]
+
+
+def _json_result(loads, line: str) -> str:
+    try:
+        return repr(loads(line))
+    except ValueError as exc:
+        return f"error: {exc}"
+
+
+def test_bronze_json_decoding_equals_json_loads() -> None:
+    from job_analytics.silver import mapping
+
+    lines = [*TRICKY_JSON, *(path.read_text(encoding="utf-8", errors="surrogateescape") for path in RECORDED)]
+    for line in lines:
+        assert _json_result(mapping._loads, line) == _json_result(json.loads, line), line[:200]
+    assert sum(_json_result(json.loads, line).startswith("error") for line in TRICKY_JSON) == 9
