@@ -41,8 +41,10 @@ SESSION_CONF: dict[str, str] = {
     "spark.sql.parquet.outputTimestampType": "TIMESTAMP_MICROS",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
     "spark.driver.memory": "1g",
-    # one small JVM: a serial collector, no parallel GC threads' heaps, a capped code cache and metaspace
-    "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=256m",
+    # one small JVM: a serial collector, no parallel GC threads' heaps, a capped code cache and metaspace; a heap that
+    # shrinks after a full collection to 30 % more than it holds (SparkEngine._shrink_heap)
+    "spark.driver.extraJavaOptions": "-XX:+UseSerialGC -XX:ReservedCodeCacheSize=96m -XX:MaxMetaspaceSize=256m "
+                                     "-XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30",
     # a Python worker exits after its task (one bronze file) instead of idling, with the rules loaded, for a minute
     # beside the grouping's own workers that follow
     "spark.python.worker.reuse": "false",
@@ -50,6 +52,8 @@ SESSION_CONF: dict[str, str] = {
 
 #: rows per Arrow batch read back from a result
 FETCH_ROWS = 20_000
+#: Parquet row group of a result (bytes): the unit this process decodes when it reads the result back
+RESULT_ROW_GROUP_BYTES = 16 * 2**20
 
 _session: Any = None
 _lock = threading.Lock()
@@ -111,17 +115,25 @@ class SparkEngine:
         out = str(self.scratch / "mapped")
         frame.mapInArrow(mapper, from_arrow_schema(MAPPED)).write.parquet(out)
         self.spark.read.parquet(out).createOrReplaceTempView("mapped")
+        self._shrink_heap()
 
     def query(self, sql: str) -> Iterator[pa.RecordBatch]:
         import pyarrow.dataset as ds
 
         self._results += 1
         out = self.scratch / f"result-{self._results}"
-        self.spark.sql(sql).write.parquet(str(out))
-        # read back a few rows at a time: at its defaults (131,072-row batches, 16 of them read ahead in each of 4
-        # files) a day's silver rows with their descriptions would sit in this process at once
+        # small row groups (Spark's default is 128 MiB, decoded whole on reading) read back a few rows at a time: at
+        # the defaults (131,072-row batches, 16 of them read ahead in each of 4 files) a day's silver rows with their
+        # descriptions would sit in this process at once
+        self.spark.sql(sql).write.option("parquet.block.size", RESULT_ROW_GROUP_BYTES).parquet(str(out))
+        self._shrink_heap()
         yield from ds.dataset(out, format="parquet").to_batches(
             batch_size=FETCH_ROWS, batch_readahead=1, fragment_readahead=1)
+
+    def _shrink_heap(self) -> None:
+        """One full collection after a step: between steps the JVM holds little, but the heap a step grew stays
+        committed until a full collection lets it shrink; in the write step it would sit beside this process's."""
+        self.spark._jvm.java.lang.System.gc()
 
     def register(self, name: str, table: pa.Table) -> None:
         from pyspark.sql.pandas.types import from_arrow_schema

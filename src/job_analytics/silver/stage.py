@@ -260,6 +260,10 @@ def _cross_source_groups(engine: Engine, lake: Lake, day: date) -> dedupe.DayGro
     # the winners are let go once their match keys are built: only the keys are held while grouping
     matched = dedupe.match_day(_winners(engine), workers)
     grouping = dedupe.group_day(lake, day, matched, workers=workers)
+    del matched
+    # Arrow's allocator keeps freed pages for reuse; the grouping's are not reused, so they go back to the system
+    # before the write (on Spark, the write is when the JVM is at its largest beside this process)
+    pa.default_memory_pool().release_unused()
     engine.register("groups", grouping.groups)
     return grouping
 
@@ -331,4 +335,5 @@ def write_partition(stage: Path, schema: pa.Schema, batches: Iterable[pa.RecordB
             if batch.num_rows:
                 writer.write_table(pa.Table.from_batches([batch]).select(schema.names).cast(schema))
                 rows += batch.num_rows
+    pa.default_memory_pool().release_unused()  # the batches' pages, before the next partition is read
     return rows
