@@ -29,18 +29,6 @@ if TYPE_CHECKING:
 FUTURE_TOLERANCE = timedelta(days=1)
 #: lines mapped per Arrow batch
 BATCH_LINES = 2_000
-
-_decode = msgspec.json.Decoder().decode
-
-
-def _loads(line: str) -> Any:
-    """One bronze line's JSON: msgspec's decoder (2.6 µs a line against the standard library's 5.9, the same
-    values), and ``json.loads`` for what msgspec refuses but Python's JSON reads (NaN, 1e400, an escaped lone
-    surrogate) — so a line parses exactly when it did, and a bad one keeps ``json``'s message in its detail."""
-    try:
-        return _decode(line)
-    except msgspec.DecodeError:
-        return json.loads(line)
 #: ``_seq`` = file index << SEQ_SHIFT | line number: bronze order across a day's files, the same on every engine
 SEQ_SHIFT = 32
 
@@ -88,6 +76,19 @@ def map_file(settings: Settings, day: date, file: BronzeFile, batch_lines: int =
             rows = []
     if rows:
         yield pa.RecordBatch.from_pylist(rows, schema=MAPPED)
+
+
+_decode = msgspec.json.Decoder().decode
+
+
+def _loads(line: str) -> Any:
+    """One bronze line's JSON: msgspec's decoder (2.6 µs a line against the standard library's 5.9, the same
+    values), and ``json.loads`` for what msgspec refuses but Python's JSON reads (NaN, 1e400, an escaped lone
+    surrogate) — so a line parses exactly when it did, and a bad one keeps ``json``'s message in its detail."""
+    try:
+        return _decode(line)
+    except msgspec.DecodeError:
+        return json.loads(line)
 
 
 def map_line(settings: Settings, day: date, source: str, line: str, file_name: str, mappers: dict[str, Any]) -> dict:
